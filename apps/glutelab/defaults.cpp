@@ -1,0 +1,17 @@
+#include <cstdlib>
+
+#include "commands.hpp"
+
+namespace glutelab::cli {
+namespace {
+// GLUTELAB_DATA overrides the data folder; otherwise the source tree's data/ that this binary was built from.
+std::filesystem::path data_dir() {
+  if (const char* env = std::getenv("GLUTELAB_DATA")) return env;
+  return GLUTELAB_DATA_DIR;
+}
+}  // namespace
+
+std::filesystem::path default_model_path() { return data_dir() / "models" / "gait2392_subject01.osim"; }
+std::filesystem::path default_motion_path() { return data_dir() / "motions" / "gait2392_subject01_walk1_ik.mot"; }
+
+}  // namespace glutelab::cli

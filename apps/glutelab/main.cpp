@@ -1,0 +1,27 @@
+// glutelab command-line tool: parses, calls the library and prints; no science lives here.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "glutelab/io/input_error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"glutelab: an OpenSim-compatible engine for the gluteal muscles"};
+  app.require_subcommand(1);
+  glutelab::cli::add_inspect_command(app);
+  glutelab::cli::add_muscle_analysis_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const glutelab::InputError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
