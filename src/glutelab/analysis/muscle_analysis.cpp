@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "glutelab/kinematics/kinematics.hpp"
@@ -33,7 +35,8 @@ Eigen::MatrixXd time_derivative(const std::vector<double>& t, const Eigen::Matri
 
 }  // namespace
 
-MuscleAnalysisResult muscle_analysis(const Model& model, const Motion& motion, const MuscleAnalysisOptions& options) {
+MuscleAnalysisResult muscle_analysis(const Model& model, const Motion& motion,
+                                     const MuscleAnalysisOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const int frames = motion.frames();
   const int nm = static_cast<int>(model.muscles.size());
@@ -71,8 +74,7 @@ MuscleAnalysisResult muscle_analysis(const Model& model, const Motion& motion, c
       compute_positions(model, state);
       compute_jacobians(model, state);
       for (int m = 0; m < nm; ++m) {
-        const double length = path_length(model, state, m, ws);
-        path_length_gradient(model, state, m, ws, dl_dq);
+        const double length = path_length_and_gradient(model, state, m, ws, dl_dq);
         result.length_m(f, m) = length;
         result.lengthening_speed_m_s(f, m) = lengthening_speed(state, dl_dq);
         gradient[f].row(m) = dl_dq.transpose();
@@ -86,14 +88,24 @@ MuscleAnalysisResult muscle_analysis(const Model& model, const Motion& motion, c
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
   if (options.progress) {
+    // Report progress every 100 ms; the reporter wakes up as soon as the last frame is done.
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool all_done = false;
     std::thread progress_thread([&] {
-      while (done < frames) {
+      std::unique_lock<std::mutex> lock(mutex);
+      while (!all_done) {
         options.progress(done, frames);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        finished.wait_for(lock, std::chrono::milliseconds(100));
       }
     });
     worker();
     for (auto& t : pool) t.join();
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      all_done = true;
+    }
+    finished.notify_all();
     progress_thread.join();
     options.progress(frames, frames);
   } else {
@@ -128,7 +140,7 @@ MuscleAnalysisResult muscle_analysis(const Model& model, const Motion& motion, c
 }
 
 std::vector<std::pair<std::string, TimeTable>> muscle_analysis_tables(const Model& model,
-                                                                       const MuscleAnalysisResult& result) {
+                                                                      const MuscleAnalysisResult& result) {
   std::vector<std::string> muscle_names;
   for (const Muscle& m : model.muscles) muscle_names.push_back(m.name);
   auto make = [&](const std::string& name, const Eigen::MatrixXd& values) {
@@ -143,7 +155,8 @@ std::vector<std::pair<std::string, TimeTable>> muscle_analysis_tables(const Mode
   tables.push_back(make("Length", result.length_m));
   tables.push_back(make("LengtheningSpeed", result.lengthening_speed_m_s));
   for (std::size_t k = 0; k < result.moment_arm_m.size(); ++k)
-    tables.push_back(make("MomentArm_" + model.coordinates[result.coordinates[k]].name, result.moment_arm_m[k]));
+    tables.push_back(
+        make("MomentArm_" + model.coordinates[result.coordinates[k]].name, result.moment_arm_m[k]));
   return tables;
 }
 

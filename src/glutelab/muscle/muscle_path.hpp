@@ -24,19 +24,23 @@ struct PathWorkspace {
   std::vector<double> surface_length_m;
   struct BodyLoad {
     int body = 0;
-    Vec3 force = Vec3::Zero();    ///< sum of unit-tension directions acting on the body
-    Vec3 moment = Vec3::Zero();   ///< their moment about the body origin (ground axes)
+    Vec3 force = Vec3::Zero();   ///< sum of unit-tension directions acting on the body
+    Vec3 moment = Vec3::Zero();  ///< their moment about the body origin (ground axes)
   };
   std::vector<BodyLoad> loads;
+  PathJacobians jacobians;  ///< vertex Jacobians for paths with wraps
 };
 
 /// Length in metres of a muscle's path; leaves the vertices in `ws.vertices` (needs compute_positions).
 double path_length(const Model& model, const State& state, int muscle, PathWorkspace& ws);
 
-/// dL/dq for every independent coordinate into `dl_dq` (size num_coordinates; columns of dependent
-/// coordinates are zero). Call after path_length on the same state (needs compute_jacobians).
-void path_length_gradient(const Model& model, const State& state, int muscle, PathWorkspace& ws,
-                          Eigen::Ref<Eigen::VectorXd> dl_dq);
+/// Length in metres and dL/dq for every independent coordinate into `dl_dq` (size num_coordinates;
+/// columns of dependent coordinates are zero). The derivative is exact: through a wrap it follows the
+/// tangent points as they move (forward-mode automatic differentiation of the wrap algorithm), so it
+/// equals the derivative of path_length even where the wrap's tangent points are not exactly tangent.
+/// Needs compute_positions and compute_jacobians.
+double path_length_and_gradient(const Model& model, const State& state, int muscle, PathWorkspace& ws,
+                                Eigen::Ref<Eigen::VectorXd> dl_dq);
 
 /// Moment arm of a muscle about every independent coordinate (-dL/dq), with its length.
 /// Needs compute_positions and compute_jacobians. Returns the length in metres.
