@@ -58,9 +58,10 @@ void gather_path(const Model& model, const State& state, const GeometryPath& pat
     ws.active.push_back(v);
   }
   ws.wraps.clear();
+  // Inactive wrap objects stay in the list (apply_path_wraps skips them): OpenSim counts every
+  // PathWrap when it decides whether a path has a single wrap and how many passes it makes.
   for (const PathWrap& wrap : path.wraps) {
     const WrapObject& object = model.wrap_objects[wrap.wrap_object];
-    if (!object.active) continue;
     WrapContext context;
     context.object = &object;
     context.method = wrap.method;
@@ -72,21 +73,6 @@ void gather_path(const Model& model, const State& state, const GeometryPath& pat
       context.body_origin_ground = state.X_ground_body[object.body].p;
     }
     ws.wraps.push_back(context);
-  }
-}
-
-// apply_path_wraps reports wrap indices into ws.wraps (active wraps only); map them back to path.wraps.
-void remap_wrap_indices(const Model& model, const GeometryPath& path, PathWorkspace& ws) {
-  if (ws.wraps.size() == path.wraps.size()) return;
-  for (PathVertex& v : ws.vertices) {
-    if (v.wrap < 0) continue;
-    int seen = -1;
-    for (std::size_t k = 0; k < path.wraps.size(); ++k) {
-      if (model.wrap_objects[path.wraps[k].wrap_object].active && ++seen == v.wrap) {
-        v.wrap = static_cast<int>(k);
-        break;
-      }
-    }
   }
 }
 
@@ -125,7 +111,6 @@ double path_length(const Model& model, const State& state, int muscle, PathWorks
     return length;
   }
   const double length = apply_path_wraps(ws.active, ws.wraps, ws.vertices, ws.surface_length_m);
-  remap_wrap_indices(model, path, ws);
   return length;
 }
 
@@ -150,7 +135,6 @@ double path_length_and_gradient(const Model& model, const State& state, int musc
   const double length =
       apply_path_wraps(ws.active, ws.wraps, ws.vertices, ws.surface_length_m, &ws.jacobians);
   path_length_derivative(ws.vertices, ws.wraps, ws.jacobians, dl_dq);
-  remap_wrap_indices(model, path, ws);
   return length;
 }
 

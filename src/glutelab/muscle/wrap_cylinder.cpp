@@ -125,22 +125,26 @@ Helix<S> make_helix(const V3<S>& r1, const V3<S>& r2, bool long_way, double radi
   return h;
 }
 
-/// OpenSim's tangency correction: if the line p->r and the surface path r->w leave r at axial angles
-/// differing by more than the tolerance, slide r along the axis (over-relaxed by 1.5) toward where
-/// the chord p->w crosses r's axial line. Returns whether r moved.
+/// OpenSim's tangency test: the line p->r and the surface path r->w leave r at axial angles that
+/// differ by more than the tolerance (computed on values only).
+inline bool needs_tangent_correction(const Vec3& p, const Vec3& r, const Vec3& w) {
+  const Vec3 k(0.0, 0.0, 1.0);
+  const double alpha = safe_acos<double>(unit_or_zero<double>(r - p).dot(k));
+  const double omega = safe_acos<double>(unit_or_zero<double>(w - r).dot(k));
+  return std::abs(alpha - omega) > kTangencyToleranceRad;
+}
+
+/// OpenSim's tangency correction: slide r along the axis (over-relaxed by 1.5) toward where the
+/// chord p->w crosses r's axial line.
 template <class S>
-bool correct_tangent_point(const V3<S>& p, V3<S>& r, const V3<S>& w) {
+void correct_tangent_point(const V3<S>& p, V3<S>& r, const V3<S>& w) {
   const V3<S> k = axis_z<S>();
-  const double alpha = value_of(safe_acos<S>(unit_or_zero<S>(r - p).dot(k)));
-  const double omega = value_of(safe_acos<S>(unit_or_zero<S>(w - r).dot(k)));
-  if (!(std::abs(alpha - omega) > kTangencyToleranceRad)) return false;
   const V3<S> p_on_line = r + (p - r).dot(k) * k;
   const V3<S> w_on_line = r + (w - r).dot(k) * k;
   V3<S> on_chord, on_line;
   S s(0.0), t(0.0);
   closest_points_between_lines(p, w, p_on_line, w_on_line, on_chord, s, on_line, t);
   r += 1.5 * (on_line - r);
-  return true;
 }
 
 /// Intersection of the segment a->b with the plane n.x + d = 0 (OpenSim's tolerances).
@@ -172,14 +176,13 @@ WrapResult<S> wrap_cylinder(double radius, double length, Quadrant quadrant, boo
   const int sg = quadrant.sign;
   const V3<S> k = axis_z<S>();
 
-  // Closest approach of the (infinite) path line and the (infinite) cylinder axis.
-  V3<S> near_path, near_axis;
-  S t_path(0.0), t_axis(0.0);
-  closest_points_between_lines<S>(p1, p2, V3<S>(S(0.0), S(0.0), S(-0.5 * length)),
-                                  V3<S>(S(0.0), S(0.0), S(0.5 * length)), near_path, t_path, near_axis,
-                                  t_axis);
-  const bool line_hits = value_of((near_path - near_axis).squaredNorm()) < r_sq && value_of(t_path) > 0.0 &&
-                         value_of(t_path) < 1.0;
+  // Closest approach of the (infinite) path line and the (infinite) cylinder axis (it only steers
+  // branches, so it is computed on values).
+  Vec3 near_path, near_axis;
+  double t_path = 0.0, t_axis = 0.0;
+  closest_points_between_lines<double>(values(p1), values(p2), Vec3(0.0, 0.0, -0.5 * length),
+                                       Vec3(0.0, 0.0, 0.5 * length), near_path, t_path, near_axis, t_axis);
+  const bool line_hits = (near_path - near_axis).squaredNorm() < r_sq && t_path > 0.0 && t_path < 1.0;
 
   WrapStatus status = WrapStatus::Wrapped;
   if (!constrained) {
@@ -203,8 +206,8 @@ WrapResult<S> wrap_cylinder(double radius, double length, Quadrant quadrant, boo
         return result;
       }
     }
-    const double alpha = value_of(angle_between<S>(c1.a - c1.foot, c2.b - c2.foot));
-    const double beta = value_of(angle_between<S>(c1.b - c1.foot, c2.a - c2.foot));
+    const double alpha = angle_between<double>(values(c1.a) - values(c1.foot), values(c2.b) - values(c2.foot));
+    const double beta = angle_between<double>(values(c1.b) - values(c1.foot), values(c2.a) - values(c2.foot));
     const bool a1_on = dsign(c1.a[ax]) == sg;
     const bool b1_on = dsign(c1.b[ax]) == sg;
     // Pair (r1a, r2b) or (r1b, r2a); which one follows OpenSim's decision table.
@@ -247,10 +250,11 @@ WrapResult<S> wrap_cylinder(double radius, double length, Quadrant quadrant, boo
     long_wrap = value_of(sum_radial.dot(sum_path)) < 0.0;
   } else {
     // Shortest arc: the pair whose radial directions are most aligned (strict comparisons).
-    const V3<S> ua = unit_or_zero<S>(c1.a - c1.foot), ub = unit_or_zero<S>(c1.b - c1.foot);
-    const V3<S> va = unit_or_zero<S>(c2.a - c2.foot), vb = unit_or_zero<S>(c2.b - c2.foot);
-    const double d1 = value_of(ua.dot(va)), d2 = value_of(ua.dot(vb)), d3 = value_of(ub.dot(va)),
-                 d4 = value_of(ub.dot(vb));
+    const Vec3 ua = unit_or_zero<double>(values(c1.a) - values(c1.foot));
+    const Vec3 ub = unit_or_zero<double>(values(c1.b) - values(c1.foot));
+    const Vec3 va = unit_or_zero<double>(values(c2.a) - values(c2.foot));
+    const Vec3 vb = unit_or_zero<double>(values(c2.b) - values(c2.foot));
+    const double d1 = ua.dot(va), d2 = ua.dot(vb), d3 = ub.dot(va), d4 = ub.dot(vb);
     if (d1 > d2 && d1 > d3 && d1 > d4) {
       r1 = c1.a;
       r2 = c2.a;
@@ -283,12 +287,16 @@ WrapResult<S> wrap_cylinder(double radius, double length, Quadrant quadrant, boo
   const S plane_d = -p1.dot(plane_n);
   V3<S> slid;
   if (segment_plane_intersection<S>(r1 - 10.0 * k, r1 + 10.0 * k, plane_n, plane_d, slid)) {
-    // Accept only if the slide moves r1 toward p2's axial level (OpenSim's projection test).
-    if (value_of((foot_on_axis(slid) - c2.foot).squaredNorm()) < value_of((c1.foot - c2.foot).squaredNorm()))
+    // Accept only if the slide moves r1 toward p2's axial level (OpenSim's projection test). OpenSim
+    // projects onto a line whose direction is p2's axis foot taken as a vector, so when that foot is
+    // the origin (p2 at z = 0) the test always fails and r1 stays.
+    if (value_of(c2.foot.z()) != 0.0 &&
+        value_of((foot_on_axis(slid) - c2.foot).squaredNorm()) < value_of((c1.foot - c2.foot).squaredNorm()))
       r1 = slid;
   }
   if (segment_plane_intersection<S>(r2 - 10.0 * k, r2 + 10.0 * k, plane_n, plane_d, slid)) {
-    if (value_of((foot_on_axis(slid) - c1.foot).squaredNorm()) < value_of((c2.foot - c1.foot).squaredNorm()))
+    if (value_of(c1.foot.z()) != 0.0 &&
+        value_of((foot_on_axis(slid) - c1.foot).squaredNorm()) < value_of((c2.foot - c1.foot).squaredNorm()))
       r2 = slid;
   }
 
@@ -305,9 +313,11 @@ WrapResult<S> wrap_cylinder(double radius, double length, Quadrant quadrant, boo
       const double step = 1.0 / samples;
       const V3<S> w1 = helix.point(step);
       const V3<S> w2 = helix.point(1.0 - step);
-      const bool moved1 = correct_tangent_point(p1, r1, w1);
-      const bool moved2 = correct_tangent_point(p2, r2, w2);
+      const bool moved1 = needs_tangent_correction(values(p1), values(r1), values(w1));
+      const bool moved2 = needs_tangent_correction(values(p2), values(r2), values(w2));
       if (!moved1 && !moved2) break;
+      if (moved1) correct_tangent_point(p1, r1, w1);
+      if (moved2) correct_tangent_point(p2, r2, w2);
       helix = make_helix(r1, r2, long_wrap, radius);
     }
   }

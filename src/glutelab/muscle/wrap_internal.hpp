@@ -32,6 +32,12 @@ struct WrapResult {
 inline double value_of(double x) { return x; }
 inline double value_of(const WrapDual& x) { return x.value(); }
 
+/// The values of a vector (drops derivatives): for quantities that only steer branches.
+template <class S>
+Vec3 values(const V3<S>& v) {
+  return Vec3(value_of(v[0]), value_of(v[1]), value_of(v[2]));
+}
+
 /// Quadrant restriction: sign 0 means unconstrained; otherwise the path must stay where
 /// sign(x[axis]) == sign (OpenSim's DSIGN, which counts 0 as positive).
 struct Quadrant {
