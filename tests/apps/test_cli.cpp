@@ -1,0 +1,182 @@
+// The glutelab command line: help on every command, the main job, and bad input that must produce
+// one clear line naming the file (and line/column where there is one), a non-zero exit and no crash.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <array>
+#include <cstdio>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "glutelab/io/storage.hpp"
+#include "test_paths.hpp"
+
+namespace glutelab {
+namespace {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+RunResult run_cli(const std::string& args) {
+  const std::string cmd = test::cli_path().string() + " " + args + " 2>&1";
+  RunResult r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buf{};
+  while (fgets(buf.data(), buf.size(), pipe)) r.output += buf.data();
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+void write_file(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+std::string default_model() { return test::project_data("models/gait2392_subject01.osim").string(); }
+
+// The last line that starts with "error:" — there must be exactly one.
+std::string error_line(const RunResult& r) {
+  std::string found;
+  int count = 0;
+  std::size_t pos = 0;
+  while ((pos = r.output.find("error:", pos)) != std::string::npos) {
+    const auto end = r.output.find('\n', pos);
+    found = r.output.substr(pos, end - pos);
+    ++count;
+    pos = end;
+  }
+  return count == 1 ? found : "";
+}
+
+TEST(Cli, EveryCommandHasHelp) {
+  for (const std::string cmd : {"", "inspect", "muscle-analysis"}) {
+    const RunResult r = run_cli(cmd + " --help");
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_NE(r.output.find("Usage"), std::string::npos) << cmd << r.output;
+  }
+}
+
+TEST(Cli, InspectListsGlutealMusclesFirst) {
+  const RunResult r = run_cli("inspect " + default_model());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto glut = r.output.find("gluteus maximus");
+  const auto quads = r.output.find("quadriceps");
+  ASSERT_NE(glut, std::string::npos);
+  ASSERT_NE(quads, std::string::npos);
+  EXPECT_LT(glut, quads);
+  EXPECT_NE(r.output.find("hip_flexion_r"), std::string::npos);
+  EXPECT_NE(r.output.find("92 muscles"), std::string::npos);
+}
+
+TEST(Cli, MuscleAnalysisWritesOpenSimTablesAndReportsThroughput) {
+  const auto out = test::temp_dir("cli_ma");
+  const RunResult r = run_cli("muscle-analysis --end 0.7 --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("frames/s"), std::string::npos);
+  const TimeTable length = read_storage(out / "Length.sto");
+  EXPECT_EQ(length.labels.size(), 92u);
+  EXPECT_GT(length.rows(), 10);
+  EXPECT_TRUE(std::filesystem::exists(out / "MomentArm_hip_flexion_r.sto"));
+  EXPECT_FALSE(std::filesystem::exists(out / "MomentArm_pelvis_tx.sto"))
+      << "no muscle spans pelvis translation";
+  std::ifstream summary(out / "summary.json");
+  const auto j = nlohmann::json::parse(summary);
+  EXPECT_GT(j.at("frames_per_second").get<double>(), 0.0);
+}
+
+TEST(Cli, MalformedXmlNamesFileLineAndColumn) {
+  const auto dir = test::temp_dir("cli_bad");
+  write_file(dir / "broken.osim",
+             "<OpenSimDocument Version=\"40000\">\n<Model name=\"m\">\n<BodySet>\n</Model>\n");
+  const RunResult r = run_cli("inspect " + (dir / "broken.osim").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string line = error_line(r);
+  EXPECT_NE(line.find("broken.osim:4:"), std::string::npos) << r.output;
+}
+
+TEST(Cli, UnknownComponentIsNamedWithItsLine) {
+  const auto dir = test::temp_dir("cli_unknown");
+  std::ifstream in(default_model());
+  std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = xml.find("<Thelen2003Muscle ");
+  ASSERT_NE(at, std::string::npos);
+  xml.insert(at, "<Blankevoort1991Ligament name=\"acl\"></Blankevoort1991Ligament>\n");
+  const int expected_line =
+      1 + static_cast<int>(std::count(xml.begin(), xml.begin() + static_cast<long>(at), '\n'));
+  write_file(dir / "ligament.osim", xml);
+  const RunResult r = run_cli("inspect " + (dir / "ligament.osim").string());
+  EXPECT_NE(r.exit_code, 0);
+  const std::string line = error_line(r);
+  EXPECT_NE(line.find("ligament.osim:" + std::to_string(expected_line)), std::string::npos) << r.output;
+  EXPECT_NE(line.find("Blankevoort1991Ligament"), std::string::npos) << r.output;
+}
+
+TEST(Cli, MissingMeshIsOnlyAWarning) {
+  // The shipped model names .vtp meshes that are not shipped: loading must still succeed.
+  const RunResult r = run_cli("inspect " + default_model());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+TEST(Cli, NaNInMotionNamesLineAndColumn) {
+  const auto dir = test::temp_dir("cli_nan");
+  write_file(dir / "nan.mot",
+             "Coordinates\nversion=1\nnRows=2\nnColumns=3\ninDegrees=yes\nendheader\n"
+             "time\thip_flexion_r\tknee_angle_r\n0.0\t10\t-5\n0.01\tnan\t-6\n");
+  const RunResult r = run_cli("muscle-analysis " + default_model() + " " + (dir / "nan.mot").string() +
+                              " --out " + (dir / "out").string());
+  EXPECT_NE(r.exit_code, 0);
+  const std::string line = error_line(r);
+  EXPECT_NE(line.find("nan.mot:9:"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out" / "Length.sto")) << "no output from bad input";
+}
+
+TEST(Cli, MotionWhoseColumnsMatchNoCoordinateIsRejected) {
+  const auto dir = test::temp_dir("cli_cols");
+  write_file(dir / "wrong.mot",
+             "Coordinates\nversion=1\nnRows=2\nnColumns=3\ninDegrees=yes\nendheader\n"
+             "time\telbow_flexion\tshoulder_elev\n0.0\t10\t-5\n0.01\t11\t-6\n");
+  const RunResult r = run_cli("muscle-analysis " + default_model() + " " + (dir / "wrong.mot").string() +
+                              " --out " + (dir / "out").string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(error_line(r).find("wrong.mot"), std::string::npos) << r.output;
+}
+
+TEST(Cli, EmptyFilesAreRejected) {
+  const auto dir = test::temp_dir("cli_empty");
+  write_file(dir / "empty.osim", "");
+  write_file(dir / "empty.mot", "");
+  RunResult r = run_cli("inspect " + (dir / "empty.osim").string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(error_line(r).find("empty.osim"), std::string::npos) << r.output;
+  r = run_cli("muscle-analysis " + default_model() + " " + (dir / "empty.mot").string() + " --out " +
+              (dir / "o").string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(error_line(r).find("empty.mot"), std::string::npos) << r.output;
+}
+
+TEST(Cli, HugeFilesAreRejectedBeforeReading) {
+  const auto dir = test::temp_dir("cli_huge");
+  for (const std::string name : {"huge.osim", "huge.mot"}) {
+    { std::ofstream(dir / name) << "x"; }
+    std::filesystem::resize_file(dir / name, std::uintmax_t{3} << 30);  // sparse 3 GiB
+  }
+  RunResult r = run_cli("inspect " + (dir / "huge.osim").string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(error_line(r).find("huge.osim"), std::string::npos) << r.output;
+  r = run_cli("muscle-analysis " + default_model() + " " + (dir / "huge.mot").string() + " --out " +
+              (dir / "o").string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(error_line(r).find("huge.mot"), std::string::npos) << r.output;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, MissingFileIsNamed) {
+  const RunResult r = run_cli("inspect /nonexistent/model.osim");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(error_line(r).find("/nonexistent/model.osim"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace glutelab
