@@ -15,18 +15,18 @@ namespace glutelab::osim {
 
 /// Maps byte offsets of a text to 1-based line and column numbers.
 class LineTable {
-public:
+ public:
   explicit LineTable(std::string_view text);
   /// 1-based (line, column) of a byte offset; (0, 0) for a negative offset.
   std::pair<int, int> locate(std::ptrdiff_t offset) const;
 
-private:
+ private:
   std::vector<std::size_t> line_starts_;
 };
 
 /// A parsed document together with what is needed to report errors against it.
 class XmlDocument {
-public:
+ public:
   /// Parses `text` (line endings are normalised to '\n' first). Throws InputError when the text is
   /// empty or not well-formed XML, with the line and column of the problem.
   XmlDocument(std::string text, std::string name_for_messages);
@@ -47,13 +47,17 @@ public:
   bool boolean(pugi::xml_node element) const;
 
   /// Child property helpers: the value of child `name`, or `fallback` when the child is absent.
-  double child_number(pugi::xml_node parent, const char* name, double fallback, bool allow_infinite = false) const;
+  double child_number(pugi::xml_node parent, const char* name, double fallback,
+                      bool allow_infinite = false) const;
   Vec3 child_vec3(pugi::xml_node parent, const char* name, const Vec3& fallback) const;
   bool child_bool(pugi::xml_node parent, const char* name, bool fallback) const;
   /// Trimmed text of child `name` ("" if absent).
   static std::string child_text(pugi::xml_node parent, const char* name);
 
-private:
+ private:
+  /// Byte offset of a node (an element's opening '<'); -1 for a null node.
+  std::ptrdiff_t offset_of(pugi::xml_node node) const;
+
   std::string text_;
   std::string name_;
   pugi::xml_document doc_;
@@ -66,5 +70,7 @@ std::string trimmed_text(pugi::xml_node element);
 std::vector<std::string> split_words(const std::string& text);
 /// Parses a whole word as a double; false when it is not entirely a number (NaN/inf are numbers here).
 bool parse_double(std::string_view word, double& out);
+/// The shortest text that reads back as `value` ("-1", "0.25", "1e+300"), for messages.
+std::string format_number(double value);
 
 }  // namespace glutelab::osim

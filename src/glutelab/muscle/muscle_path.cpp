@@ -19,7 +19,9 @@ Vec3 point_location(const PathPoint& point, const State& state) {
 bool point_is_active(const PathPoint& point, const State& state) {
   if (point.kind != PathPointKind::Conditional) return true;
   const double value = state.q[point.coordinate];
-  return value >= point.range_min && value <= point.range_max;
+  // OpenSim's ConditionalPathPoint widens its range by 1e-5 at each end.
+  constexpr double kRangeTolerance = 1e-5;
+  return value >= point.range_min - kRangeTolerance && value <= point.range_max + kRangeTolerance;
 }
 
 // d position / dq (3 x n, independent-coordinate columns) of a path point at `position` (ground).
