@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build g++ pkg-config
           libeigen3-dev libpugixml-dev nlohmann-json3-dev libcli11-dev
-          libgtest-dev libgmock-dev libbenchmark-dev)
+          libgtest-dev libgmock-dev libbenchmark-dev coinor-libipopt-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

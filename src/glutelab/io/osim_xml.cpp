@@ -1,5 +1,7 @@
 #include "glutelab/io/osim_xml.hpp"
 
+#include <fstream>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -178,3 +180,26 @@ std::string XmlDocument::child_text(pugi::xml_node parent, const char* name) {
 }
 
 }  // namespace glutelab::osim
+
+namespace glutelab {
+
+std::string read_text_file(const std::filesystem::path& file, std::size_t max_bytes, const char* what) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) throw InputError(file, std::string(what) + " not found");
+  if (!std::filesystem::is_regular_file(file, ec)) throw InputError(file, "not a regular file");
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec) throw InputError(file, "cannot read the file size: " + ec.message());
+  if (size > max_bytes) {
+    throw InputError(file, "file is " + std::to_string(size) + " bytes, more than the " +
+                               std::to_string(max_bytes) + "-byte limit for a " + what);
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file, "cannot open the file");
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uintmax_t>(in.gcount()) != size)
+    throw InputError(file, "could not read the whole file");
+  return text;
+}
+
+}  // namespace glutelab

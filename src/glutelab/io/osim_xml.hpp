@@ -2,6 +2,7 @@
 // turn any node into "file:line:col", plus strict readers for OpenSim property values.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,3 +75,12 @@ bool parse_double(std::string_view word, double& out);
 std::string format_number(double value);
 
 }  // namespace glutelab::osim
+
+namespace glutelab {
+
+/// Reads a whole text file for an XML reader. Throws InputError naming the file when it is missing,
+/// not a regular file, larger than `max_bytes`, or unreadable; `what` names the kind of file
+/// ("model", "setup file") in messages.
+std::string read_text_file(const std::filesystem::path& file, std::size_t max_bytes, const char* what);
+
+}  // namespace glutelab

@@ -344,67 +344,57 @@ TimeTable read_storage(const fs::path& file, std::size_t max_bytes) {
   return table;
 }
 
-void write_storage(const fs::path& file, const TimeTable& table) {
+namespace {
+
+/// Checks that a table can be written: consistent sizes, finite values, increasing time, labels
+/// without whitespace. `what` names the writer in messages.
+void validate_table(const TimeTable& table, const char* what) {
   const std::size_t rows = table.time_s.size();
   if (static_cast<std::size_t>(table.values.rows()) != rows ||
       static_cast<std::size_t>(table.values.cols()) != table.labels.size()) {
-    throw std::invalid_argument("write_storage: table has " + std::to_string(rows) + " times, " +
+    throw std::invalid_argument(std::string(what) + ": table has " + std::to_string(rows) + " times, " +
                                 std::to_string(table.labels.size()) + " labels but a " +
                                 std::to_string(table.values.rows()) + "x" +
                                 std::to_string(table.values.cols()) + " value matrix");
   }
-  if (!table.values.allFinite()) throw std::invalid_argument("write_storage: table holds NaN or inf values");
+  if (!table.values.allFinite())
+    throw std::invalid_argument(std::string(what) + ": table holds NaN or inf values");
   for (std::size_t r = 0; r < rows; ++r) {
     if (!std::isfinite(table.time_s[r]) || (r > 0 && !(table.time_s[r] > table.time_s[r - 1]))) {
-      throw std::invalid_argument("write_storage: time must be finite and strictly increasing (row " +
+      throw std::invalid_argument(std::string(what) + ": time must be finite and strictly increasing (row " +
                                   std::to_string(r) + ")");
     }
   }
   for (const std::string& label : table.labels) {
-    if (label.empty() || label.find_first_of(" \t\r\n") != std::string::npos) {
-      throw std::invalid_argument("write_storage: column label '" + label +
-                                  "' is empty or contains whitespace");
+    if (label.empty() || label.find_first_of(" \t\r\n,") != std::string::npos) {
+      throw std::invalid_argument(std::string(what) + ": column label '" + label +
+                                  "' is empty or contains whitespace or a comma");
     }
   }
+}
 
-  std::string name = table.name.empty() ? std::string("glutelab") : table.name;
-  std::replace_if(
-      name.begin(), name.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-  if (trim(name) == "endheader" || name.find('=') != std::string::npos) name = "glutelab";
+/// The data rows, fields joined by `separator`, full precision.
+void append_rows(std::string& text, const TimeTable& table, char separator) {
+  for (std::size_t r = 0; r < table.time_s.size(); ++r) {
+    text += format_number(table.time_s[r]);
+    for (Eigen::Index c = 0; c < table.values.cols(); ++c) {
+      text += separator;
+      text += format_number(table.values(static_cast<Eigen::Index>(r), c));
+    }
+    text += '\n';
+  }
+}
 
-  // A temporary name unique per process and call, in the target's folder so that rename is atomic.
+}  // namespace
+
+void write_text_atomically(const fs::path& file, const std::string& text) {
   static std::atomic<unsigned> counter{0};
   fs::path temp = file;
   temp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(file, "cannot create the temporary file " + temp.string());
-    out << name << '\n'
-        << "version=1\n"
-        << "nRows=" << rows << '\n'
-        << "nColumns=" << table.labels.size() + 1 << '\n'
-        << "inDegrees=" << (table.in_degrees ? "yes" : "no") << '\n';
-    for (const auto& [key, value] : table.metadata) {
-      if (is_structural_key(key) || key.empty() || key.find_first_of("= \t\r\n") != std::string::npos ||
-          value.find_first_of("\r\n") != std::string::npos) {
-        continue;
-      }
-      out << key << '=' << value << '\n';
-    }
-    out << "endheader\n";
-    out << "time";
-    for (const std::string& label : table.labels) out << '\t' << label;
-    out << '\n';
-    std::string row;
-    for (std::size_t r = 0; r < rows; ++r) {
-      row = format_number(table.time_s[r]);
-      for (Eigen::Index c = 0; c < table.values.cols(); ++c) {
-        row += '\t';
-        row += format_number(table.values(static_cast<Eigen::Index>(r), c));
-      }
-      row += '\n';
-      out << row;
-    }
+    out << text;
     out.flush();
     if (!out) {
       out.close();
@@ -420,6 +410,39 @@ void write_storage(const fs::path& file, const TimeTable& table) {
     fs::remove(temp, ignored);
     throw InputError(file, "cannot move the finished file into place: " + ec.message());
   }
+}
+
+void write_storage(const fs::path& file, const TimeTable& table) {
+  validate_table(table, "write_storage");
+  std::string name = table.name.empty() ? std::string("glutelab") : table.name;
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  if (trim(name) == "endheader" || name.find('=') != std::string::npos) name = "glutelab";
+
+  std::string text = name + "\nversion=1\nnRows=" + std::to_string(table.time_s.size()) +
+                     "\nnColumns=" + std::to_string(table.labels.size() + 1) +
+                     "\ninDegrees=" + (table.in_degrees ? "yes" : "no") + "\n";
+  for (const auto& [key, value] : table.metadata) {
+    if (is_structural_key(key) || key.empty() || key.find_first_of("= \t\r\n") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
+      continue;
+    }
+    text += key + '=' + value + '\n';
+  }
+  text += "endheader\ntime";
+  for (const std::string& label : table.labels) text += '\t' + label;
+  text += '\n';
+  append_rows(text, table, '\t');
+  write_text_atomically(file, text);
+}
+
+void write_csv(const fs::path& file, const TimeTable& table) {
+  validate_table(table, "write_csv");
+  std::string text = "time";
+  for (const std::string& label : table.labels) text += ',' + label;
+  text += '\n';
+  append_rows(text, table, ',');
+  write_text_atomically(file, text);
 }
 
 int MarkerTable::marker_index(const std::string& name) const {

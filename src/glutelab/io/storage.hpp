@@ -14,14 +14,14 @@ namespace glutelab {
 /// A table of samples over time, as in an OpenSim .sto/.mot file. Values are kept exactly as in the
 /// file (no unit conversion); `in_degrees` reports the header's inDegrees flag.
 struct TimeTable {
-  std::string name;                                ///< first header line
-  std::vector<std::string> labels;                 ///< column labels without the time column
-  std::vector<double> time_s;                      ///< one per row, strictly increasing
-  Eigen::MatrixXd values;                          ///< rows = time_s.size(), cols = labels.size()
+  std::string name;                 ///< first header line
+  std::vector<std::string> labels;  ///< column labels without the time column
+  std::vector<double> time_s;       ///< one per row, strictly increasing
+  Eigen::MatrixXd values;           ///< rows = time_s.size(), cols = labels.size()
   bool in_degrees = false;
-  std::map<std::string, std::string> metadata;     ///< other header key=value pairs
+  std::map<std::string, std::string> metadata;  ///< other header key=value pairs
 
-  int column(const std::string& label) const;      ///< -1 if absent
+  int column(const std::string& label) const;  ///< -1 if absent
   int rows() const { return static_cast<int>(time_s.size()); }
 };
 
@@ -33,14 +33,21 @@ TimeTable read_storage(const std::filesystem::path& file, std::size_t max_bytes 
 /// Writes a version-1 .sto (tab separated, full precision) atomically (temp file + rename).
 void write_storage(const std::filesystem::path& file, const TimeTable& table);
 
+/// Writes `text` to a temporary file in the target's folder and renames it into place, so that a
+/// reader never sees a half-written file and an interrupted run leaves the old file intact.
+void write_text_atomically(const std::filesystem::path& file, const std::string& text);
+
+/// Writes the table as CSV (header "time,label...", full precision) atomically, as write_storage.
+void write_csv(const std::filesystem::path& file, const TimeTable& table);
+
 /// Marker trajectories from a .trc file, converted to metres.
 struct MarkerTable {
   std::vector<std::string> marker_names;
   std::vector<double> time_s;
-  Eigen::MatrixXd positions_m;                     ///< rows = frames, cols = 3 * markers (x, y, z)
+  Eigen::MatrixXd positions_m;  ///< rows = frames, cols = 3 * markers (x, y, z)
   double data_rate_hz = 0.0;
-  std::string units;                               ///< units as written in the file ("mm", "m")
-  int marker_index(const std::string& name) const; ///< -1 if absent
+  std::string units;                                ///< units as written in the file ("mm", "m")
+  int marker_index(const std::string& name) const;  ///< -1 if absent
   /// True where the file left the marker's sample blank (missing); positions are NaN there.
   bool missing(int frame, int marker) const;
 };
