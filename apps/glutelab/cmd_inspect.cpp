@@ -12,24 +12,35 @@ namespace {
 
 const char* joint_type_name(JointType t) {
   switch (t) {
-    case JointType::Custom: return "CustomJoint";
-    case JointType::Pin: return "PinJoint";
-    case JointType::Slider: return "SliderJoint";
-    case JointType::Universal: return "UniversalJoint";
-    case JointType::Gimbal: return "GimbalJoint";
-    case JointType::Ball: return "BallJoint";
-    case JointType::Free: return "FreeJoint";
-    case JointType::Weld: return "WeldJoint";
-    case JointType::Planar: return "PlanarJoint";
+    case JointType::Custom:
+      return "CustomJoint";
+    case JointType::Pin:
+      return "PinJoint";
+    case JointType::Slider:
+      return "SliderJoint";
+    case JointType::Universal:
+      return "UniversalJoint";
+    case JointType::Gimbal:
+      return "GimbalJoint";
+    case JointType::Ball:
+      return "BallJoint";
+    case JointType::Free:
+      return "FreeJoint";
+    case JointType::Weld:
+      return "WeldJoint";
+    case JointType::Planar:
+      return "PlanarJoint";
   }
   return "Joint";
 }
 
 void print_model(const Model& model, const std::vector<ReadWarning>& warnings) {
   std::printf("model %s (%s)\n", model.name.c_str(), model.file.c_str());
-  std::printf("  %zu bodies, %zu joints, %d coordinates, %zu muscles, %zu other actuators, %zu markers, %zu wrap objects\n",
-              model.bodies.size() - 1, model.joints.size(), model.num_coordinates(), model.muscles.size(),
-              model.actuators.size(), model.markers.size(), model.wrap_objects.size());
+  std::printf(
+      "  %zu bodies, %zu joints, %d coordinates, %zu muscles, %zu other actuators, %zu markers, %zu wrap "
+      "objects\n",
+      model.bodies.size() - 1, model.joints.size(), model.num_coordinates(), model.muscles.size(),
+      model.actuators.size(), model.markers.size(), model.wrap_objects.size());
   std::printf("  total mass %.2f kg\n\nbodies\n", model.total_mass_kg());
   for (std::size_t b = 1; b < model.bodies.size(); ++b) {
     const Body& body = model.bodies[b];
@@ -43,11 +54,12 @@ void print_model(const Model& model, const std::vector<ReadWarning>& warnings) {
   for (const Coordinate& c : model.coordinates) {
     const bool deg = c.motion_type == MotionType::Rotational;
     const double k = deg ? 180.0 / std::numbers::pi : 1.0;
-    std::printf("  %-22s %-13s [%9.3f, %9.3f] %s%s%s%s\n", c.name.c_str(),
-                deg ? "rotational" : (c.motion_type == MotionType::Translational ? "translational" : "coupled"),
-                c.range_min * k, c.range_max * k, deg ? "deg" : "m", c.locked ? " locked" : "",
-                c.clamped ? " clamped" : "",
-                c.is_dependent() ? (" coupled to " + model.coordinates[c.independent].name).c_str() : "");
+    std::printf(
+        "  %-22s %-13s [%9.3f, %9.3f] %s%s%s%s\n", c.name.c_str(),
+        deg ? "rotational" : (c.motion_type == MotionType::Translational ? "translational" : "coupled"),
+        c.range_min * k, c.range_max * k, deg ? "deg" : "m", c.locked ? " locked" : "",
+        c.clamped ? " clamped" : "",
+        c.is_dependent() ? (" coupled to " + model.coordinates[c.independent].name).c_str() : "");
   }
   std::map<MuscleRegion, std::vector<const Muscle*>> by_region;
   for (const Muscle& m : model.muscles) by_region[muscle_region(m.name)].push_back(&m);
@@ -55,26 +67,32 @@ void print_model(const Model& model, const std::vector<ReadWarning>& warnings) {
   for (const auto& [region, muscles] : by_region) {
     std::printf("  %s (%zu)\n", region_name(region).c_str(), muscles.size());
     for (const Muscle* m : muscles) {
-      std::printf("    %-14s Fmax %7.1f N  lopt %6.4f m  lts %6.4f m  %zu points%s\n", m->name.c_str(),
-                  m->max_isometric_force_N, m->optimal_fiber_length_m, m->tendon_slack_length_m, m->path.points.size(),
-                  m->path.wraps.empty() ? "" : (", " + std::to_string(m->path.wraps.size()) + " wraps").c_str());
+      std::printf(
+          "    %-14s Fmax %7.1f N  lopt %6.4f m  lts %6.4f m  %zu points%s\n", m->name.c_str(),
+          m->max_isometric_force_N, m->optimal_fiber_length_m, m->tendon_slack_length_m,
+          m->path.points.size(),
+          m->path.wraps.empty() ? "" : (", " + std::to_string(m->path.wraps.size()) + " wraps").c_str());
     }
   }
   if (!model.unused.empty()) {
     std::printf("\nread but not used by glutelab\n");
-    for (const UnusedComponent& u : model.unused) std::printf("  %s %s (line %d)\n", u.type.c_str(), u.name.c_str(), u.line);
+    for (const UnusedComponent& u : model.unused)
+      std::printf("  %s %s (line %d)\n", u.type.c_str(), u.name.c_str(), u.line);
   }
-  for (const ReadWarning& w : warnings) std::fprintf(stderr, "warning: %s:%d: %s\n", model.file.c_str(), w.line, w.message.c_str());
+  for (const ReadWarning& w : warnings)
+    std::fprintf(stderr, "warning: %s:%d: %s\n", model.file.c_str(), w.line, w.message.c_str());
 }
 
 }  // namespace
 
 void add_inspect_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("inspect", "List a model's bodies, joints, coordinates and muscles by region");
+  auto* cmd =
+      app.add_subcommand("inspect", "List a model's bodies, joints, coordinates and muscles by region");
   auto model_path = std::make_shared<std::string>();
   cmd->add_option("model", *model_path, "OpenSim model (.osim); default: the shipped gait2392 model");
   cmd->callback([model_path] {
-    const std::filesystem::path path = model_path->empty() ? default_model_path() : std::filesystem::path(*model_path);
+    const std::filesystem::path path =
+        model_path->empty() ? default_model_path() : std::filesystem::path(*model_path);
     std::vector<ReadWarning> warnings;
     const Model model = read_osim(path, &warnings);
     print_model(model, warnings);

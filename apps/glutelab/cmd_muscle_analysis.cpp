@@ -1,5 +1,5 @@
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -43,23 +43,11 @@ Motion time_window(const Motion& motion, double start_s, double end_s, const std
   return out;
 }
 
-void write_csv(const std::filesystem::path& file, const TimeTable& table) {
-  std::ofstream out(file);
-  out << "time";
-  for (const auto& l : table.labels) out << ',' << l;
-  out << '\n';
-  out.precision(10);
-  for (int r = 0; r < table.rows(); ++r) {
-    out << table.time_s[r];
-    for (Eigen::Index c = 0; c < table.values.cols(); ++c) out << ',' << table.values(r, c);
-    out << '\n';
-  }
-  if (!out) throw InputError(file, "could not write the file");
-}
-
 void run(const MuscleAnalysisArgs& args) {
-  const std::filesystem::path model_path = args.model.empty() ? default_model_path() : std::filesystem::path(args.model);
-  const std::filesystem::path motion_path = args.motion.empty() ? default_motion_path() : std::filesystem::path(args.motion);
+  const std::filesystem::path model_path =
+      args.model.empty() ? default_model_path() : std::filesystem::path(args.model);
+  const std::filesystem::path motion_path =
+      args.motion.empty() ? default_motion_path() : std::filesystem::path(args.motion);
   std::vector<ReadWarning> warnings;
   const Model model = read_osim(model_path, &warnings);
   const Motion motion = time_window(read_motion(model, motion_path), args.start_s, args.end_s, motion_path);
@@ -105,11 +93,14 @@ void run(const MuscleAnalysisArgs& args) {
 
 void add_muscle_analysis_command(CLI::App& app) {
   auto args = std::make_shared<MuscleAnalysisArgs>();
-  auto* cmd = app.add_subcommand(
-      "muscle-analysis", "Musculotendon lengths, lengthening speeds and moment arms over a motion (like OpenSim's MuscleAnalysis)");
+  auto* cmd = app.add_subcommand("muscle-analysis",
+                                 "Musculotendon lengths, lengthening speeds and moment arms over a motion "
+                                 "(like OpenSim's MuscleAnalysis)");
   cmd->add_option("model", args->model, "OpenSim model (.osim); default: the shipped gait2392 model");
-  cmd->add_option("motion", args->motion, "Coordinates over time (.mot/.sto); default: the shipped walking trial");
-  cmd->add_option("-o,--out", args->out, "Output folder for Length.sto, MomentArm_<coordinate>.sto, summary.json")
+  cmd->add_option("motion", args->motion,
+                  "Coordinates over time (.mot/.sto); default: the shipped walking trial");
+  cmd->add_option("-o,--out", args->out,
+                  "Output folder for Length.sto, MomentArm_<coordinate>.sto, summary.json")
       ->capture_default_str();
   cmd->add_option("-j,--threads", args->threads, "Threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--start", args->start_s, "First time to analyse (s)");

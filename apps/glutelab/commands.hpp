@@ -5,10 +5,26 @@
 
 #include <CLI/CLI.hpp>
 
+#include "glutelab/analysis/inverse_dynamics_tool.hpp"
+
 namespace glutelab::cli {
 
 void add_inspect_command(CLI::App& app);
 void add_muscle_analysis_command(CLI::App& app);
+void add_inverse_dynamics_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+
+/// One inverse-dynamics run (from flags or from an InverseDynamicsTool setup).
+struct InverseDynamicsJob {
+  std::filesystem::path model_file, coordinates_file, external_loads_file, output_file;
+  std::filesystem::path setup_directory;  ///< where relative data files are looked up first
+  InverseDynamicsOptions options;
+  bool csv = false;
+};
+void run_inverse_dynamics_job(InverseDynamicsJob job);
+/// Runs an InverseDynamicsTool setup; outputs go to `results_dir` when not empty.
+void run_inverse_dynamics_setup(const std::filesystem::path& setup_file,
+                                const std::filesystem::path& results_dir = {});
 
 /// The model and motion shipped with glutelab (data/, see data/SOURCE.md).
 std::filesystem::path default_model_path();

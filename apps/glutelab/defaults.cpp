@@ -12,6 +12,8 @@ std::filesystem::path data_dir() {
 }  // namespace
 
 std::filesystem::path default_model_path() { return data_dir() / "models" / "gait2392_subject01.osim"; }
-std::filesystem::path default_motion_path() { return data_dir() / "motions" / "gait2392_subject01_walk1_ik.mot"; }
+std::filesystem::path default_motion_path() {
+  return data_dir() / "motions" / "gait2392_subject01_walk1_ik.mot";
+}
 
 }  // namespace glutelab::cli

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   glutelab::cli::add_inspect_command(app);
   glutelab::cli::add_muscle_analysis_command(app);
+  glutelab::cli::add_inverse_dynamics_command(app);
+  glutelab::cli::add_run_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,8 +10,9 @@
 namespace glutelab::cli {
 
 class ProgressBar {
-public:
-  explicit ProgressBar(std::string label) : label_(std::move(label)), start_(std::chrono::steady_clock::now()) {}
+ public:
+  explicit ProgressBar(std::string label)
+      : label_(std::move(label)), start_(std::chrono::steady_clock::now()) {}
 
   void update(int done, int total) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -30,7 +31,7 @@ public:
     shown_ = true;
   }
 
-private:
+ private:
   std::string label_;
   std::chrono::steady_clock::time_point start_;
   int last_percent_ = -100;

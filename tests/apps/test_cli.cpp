@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
@@ -176,6 +178,126 @@ TEST(Cli, MissingFileIsNamed) {
   const RunResult r = run_cli("inspect /nonexistent/model.osim");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(error_line(r).find("/nonexistent/model.osim"), std::string::npos) << r.output;
+}
+
+// A scratch copy of an OpenSim case: the setup file copied, the data files it names linked, so that
+// the tool's outputs land in a temporary folder and ../shared is never written.
+std::filesystem::path stage_case(const std::string& tag, const std::filesystem::path& setup,
+                                 const std::vector<std::pair<std::string, std::filesystem::path>>& links) {
+  const auto dir = test::temp_dir(tag);
+  std::filesystem::copy_file(setup, dir / setup.filename());
+  for (const auto& [name, target] : links) std::filesystem::create_symlink(target, dir / name);
+  return dir / setup.filename();
+}
+
+// Per coordinate: RMS difference from OpenSim's output, relative to that coordinate's peak.
+void expect_matches_opensim_id(const std::filesystem::path& ours_file, const std::filesystem::path& ref_file,
+                               double max_relative_rms) {
+  const TimeTable ours = read_storage(ours_file);
+  const TimeTable ref = read_storage(ref_file);
+  ASSERT_EQ(ours.rows(), ref.rows());
+  ASSERT_EQ(ours.labels, ref.labels) << "same columns in the same order";
+  for (int r = 0; r < ref.rows(); ++r) ASSERT_NEAR(ours.time_s[r], ref.time_s[r], 1e-7) << "row " << r;
+  double worst = 0.0;
+  std::string worst_label;
+  for (std::size_t c = 0; c < ref.labels.size(); ++c) {
+    const Eigen::VectorXd d =
+        ours.values.col(static_cast<Eigen::Index>(c)) - ref.values.col(static_cast<Eigen::Index>(c));
+    const double peak = std::max(1e-9, ref.values.col(static_cast<Eigen::Index>(c)).cwiseAbs().maxCoeff());
+    const double rel = std::sqrt(d.squaredNorm() / static_cast<double>(d.size())) / peak;
+    if (rel > worst) {
+      worst = rel;
+      worst_label = ref.labels[c];
+    }
+  }
+  std::printf("%s: worst RMS difference %.3g of peak (%s)\n", ours_file.filename().string().c_str(), worst,
+              worst_label.c_str());
+  EXPECT_LT(worst, max_relative_rms) << worst_label;
+}
+
+TEST(CliRun, InverseDynamicsSetupOfTheGait2392PipelineMatchesOpenSim46) {
+  const auto pipeline = test::shared_data("opensim-models/Pipelines/Gait2392_Simbody");
+  const auto setup =
+      stage_case("id_pipeline", pipeline / "subject01_Setup_InverseDynamics.xml",
+                 {{"subject01_simbody.osim", pipeline / "OutputReference/subject01_simbody.osim"},
+                  {"subject01_walk1_ik.mot", pipeline / "subject01_walk1_ik.mot"},
+                  {"subject01_walk1_grf.xml", pipeline / "subject01_walk1_grf.xml"},
+                  {"subject01_walk1_grf.mot", pipeline / "subject01_walk1_grf.mot"}});
+  const RunResult r = run_cli("run " + setup.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("frames/s"), std::string::npos) << r.output;
+  // Written where the setup says: results_directory/output_gen_force_file, next to the setup.
+  const auto out = setup.parent_path() / "ResultsInverseDynamics/InverseDynamicsOutput.sto";
+  ASSERT_TRUE(std::filesystem::exists(out)) << r.output;
+  expect_matches_opensim_id(
+      out,
+      test::shared_data("opensim-models/reference-opensim-4.6/gait2392_pipeline_inverse_dynamics/"
+                        "InverseDynamicsOutput.sto"),
+      0.02);
+}
+
+TEST(CliRun, UnfilteredInverseDynamicsOfTheStaticOptimizationCaseMatchesOpenSim46) {
+  const auto tutorial = test::shared_data("opensim-models/Tutorials/Estimating_Joint_Reaction_Loads");
+  const auto ref_dir =
+      test::shared_data("opensim-models/reference-opensim-4.6/gait2392_walk_inverse_dynamics");
+  const auto setup = stage_case(
+      "id_walk", ref_dir / "setup_inverse_dynamics.xml",
+      {{"subject01_simbody_adjusted_StaticOp.osim", tutorial / "subject01_simbody_adjusted_StaticOp.osim"},
+       {"subject01_walk1_Kinematics.sto", tutorial / "subject01_walk1_Kinematics.sto"},
+       {"foot_floor_loads.xml", tutorial / "foot_floor_loads.xml"},
+       {"subject01_walk1_grf.mot", tutorial / "subject01_walk1_grf.mot"}});
+  const auto results = setup.parent_path() / "elsewhere";
+  const RunResult r = run_cli("run " + setup.string() + " --results-dir " + results.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  expect_matches_opensim_id(results / "subject01_walk1_InverseDynamics.sto",
+                            ref_dir / "subject01_walk1_InverseDynamics.sto", 0.02);
+}
+
+TEST(CliRun, SetupNamingAMissingFileFailsWithItsLine) {
+  const auto dir = test::temp_dir("id_missing");
+  write_file(
+      dir / "setup.xml",
+      "<?xml version=\"1.0\"?>\n<OpenSimDocument Version=\"40000\">\n  <InverseDynamicsTool name=\"x\">\n"
+      "    <model_file>nowhere.osim</model_file>\n  </InverseDynamicsTool>\n</OpenSimDocument>\n");
+  const RunResult r = run_cli("run " + (dir / "setup.xml").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string line = error_line(r);
+  EXPECT_NE(line.find("setup.xml:4:"), std::string::npos) << r.output;
+  EXPECT_NE(line.find("nowhere.osim"), std::string::npos) << r.output;
+}
+
+TEST(CliRun, ExternalLoadsNamingAnUnknownBodyFailWithTheLine) {
+  const auto tutorial = test::shared_data("opensim-models/Tutorials/Estimating_Joint_Reaction_Loads");
+  const auto dir = test::temp_dir("id_unknown_body");
+  std::ifstream in(tutorial / "foot_floor_loads.xml");
+  std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = xml.find("calcn_r");
+  ASSERT_NE(at, std::string::npos);
+  xml.replace(at, 7, "hoof_r");
+  const int line_no =
+      1 + static_cast<int>(std::count(xml.begin(), xml.begin() + static_cast<long>(at), '\n'));
+  write_file(dir / "loads.xml", xml);
+  std::filesystem::create_symlink(tutorial / "subject01_walk1_grf.mot", dir / "subject01_walk1_grf.mot");
+  const RunResult r =
+      run_cli("inverse-dynamics " + (tutorial / "subject01_simbody_adjusted_StaticOp.osim").string() + " " +
+              (tutorial / "subject01_walk1_Kinematics.sto").string() + " -e " + (dir / "loads.xml").string() +
+              " -o " + (dir / "id.sto").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string line = error_line(r);
+  EXPECT_NE(line.find("loads.xml:" + std::to_string(line_no)), std::string::npos) << r.output;
+  EXPECT_NE(line.find("hoof_r"), std::string::npos) << r.output;
+}
+
+TEST(CliRun, MotionShorterThanTheFilterNeedsIsRejected) {
+  const auto dir = test::temp_dir("id_short");
+  write_file(dir / "short.mot",
+             "short\nversion=1\nnRows=3\nnColumns=2\ninDegrees=yes\nendheader\ntime\tknee_angle_r\n"
+             "0\t1\n0.01\t2\n0.02\t3\n");
+  const RunResult r = run_cli("inverse-dynamics " + default_model() + " " + (dir / "short.mot").string() +
+                              " --cutoff 6 -o " + (dir / "id.sto").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(error_line(r).find("short.mot"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "id.sto"));
 }
 
 }  // namespace

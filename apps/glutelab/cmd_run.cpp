@@ -1,0 +1,23 @@
+// `glutelab run SETUP.xml`: runs an OpenSim tool setup file as OpenSim would.
+#include "commands.hpp"
+#include "glutelab/io/input_error.hpp"
+#include "glutelab/io/tool_setup.hpp"
+
+namespace glutelab::cli {
+
+void add_run_command(CLI::App& app) {
+  auto setup = std::make_shared<std::string>();
+  auto results = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("run", "Run an OpenSim setup file (InverseDynamicsTool)");
+  cmd->add_option("setup", *setup, "OpenSim tool setup (.xml)")->required();
+  cmd->add_option("--results-dir", *results,
+                  "Write the outputs here instead of the setup's results_directory (same file names)");
+  cmd->callback([setup, results] {
+    const std::filesystem::path file(*setup);
+    const std::string kind = setup_tool_kind(file);
+    if (kind == "InverseDynamicsTool") return run_inverse_dynamics_setup(file, *results);
+    throw InputError(file, "glutelab cannot run a <" + kind + "> setup yet (supported: InverseDynamicsTool)");
+  });
+}
+
+}  // namespace glutelab::cli
