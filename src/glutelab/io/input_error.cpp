@@ -2,7 +2,8 @@
 
 namespace glutelab {
 namespace {
-std::string format_location(const std::filesystem::path& file, int line, int column, const std::string& message) {
+std::string format_location(const std::filesystem::path& file, int line, int column,
+                            const std::string& message) {
   std::string out = file.string();
   if (line > 0) {
     out += ":" + std::to_string(line);

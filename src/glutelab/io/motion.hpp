@@ -15,8 +15,8 @@ namespace glutelab {
 /// Coordinate values over time in SI units (radians, metres), one column per model coordinate.
 struct Motion {
   std::vector<double> time_s;
-  Eigen::MatrixXd q;                     ///< rows = frames, cols = model.num_coordinates()
-  std::vector<bool> from_file;           ///< per coordinate: true if a column supplied it
+  Eigen::MatrixXd q;            ///< rows = frames, cols = model.num_coordinates()
+  std::vector<bool> from_file;  ///< per coordinate: true if a column supplied it
   int frames() const { return static_cast<int>(time_s.size()); }
 };
 
