@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 
 #include <IpIpoptApplication.hpp>
 #include <IpIpoptData.hpp>
@@ -111,6 +112,10 @@ IpoptLeastEffortResult solve_least_effort_ipopt(const Eigen::MatrixXd& A, const 
                                                 const Eigen::VectorXd& weights, double exponent,
                                                 const Eigen::VectorXd& lower, const Eigen::VectorXd& upper,
                                                 Eigen::VectorXd& x, double tolerance) {
+  // Debian's Ipopt solves its linear systems with sequential MUMPS, which keeps global state and is
+  // not re-entrant: calls are serialised.
+  static std::mutex ipopt_mutex;
+  const std::lock_guard<std::mutex> lock(ipopt_mutex);
   Ipopt::SmartPtr<LeastEffortNlp> nlp = new LeastEffortNlp(A, b, weights, exponent, lower, upper, x);
   Ipopt::SmartPtr<Ipopt::IpoptApplication> app = IpoptApplicationFactory();
   app->Options()->SetIntegerValue("print_level", 0);

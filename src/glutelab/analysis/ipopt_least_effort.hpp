@@ -13,6 +13,7 @@ struct IpoptLeastEffortResult {
   double max_residual = 0.0;
 };
 
+/// Calls are serialised (Ipopt's sequential MUMPS is not re-entrant), so use one thread with it.
 /// Solves with Ipopt from the starting point `x` (clamped into the bounds); writes the solution
 /// into `x`. `tolerance` is Ipopt's relative convergence tolerance.
 IpoptLeastEffortResult solve_least_effort_ipopt(const Eigen::MatrixXd& A, const Eigen::VectorXd& b,
