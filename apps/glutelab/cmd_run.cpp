@@ -8,7 +8,9 @@ namespace glutelab::cli {
 void add_run_command(CLI::App& app) {
   auto setup = std::make_shared<std::string>();
   auto results = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("run", "Run an OpenSim setup file (InverseDynamicsTool)");
+  auto* cmd = app.add_subcommand(
+      "run",
+      "Run an OpenSim setup file (InverseDynamicsTool, AnalyzeTool with StaticOptimization/JointReaction)");
   cmd->add_option("setup", *setup, "OpenSim tool setup (.xml)")->required();
   cmd->add_option("--results-dir", *results,
                   "Write the outputs here instead of the setup's results_directory (same file names)");
@@ -16,7 +18,9 @@ void add_run_command(CLI::App& app) {
     const std::filesystem::path file(*setup);
     const std::string kind = setup_tool_kind(file);
     if (kind == "InverseDynamicsTool") return run_inverse_dynamics_setup(file, *results);
-    throw InputError(file, "glutelab cannot run a <" + kind + "> setup yet (supported: InverseDynamicsTool)");
+    if (kind == "AnalyzeTool") return run_analyze_setup(file, *results);
+    throw InputError(
+        file, "glutelab cannot run a <" + kind + "> setup (supported: InverseDynamicsTool, AnalyzeTool)");
   });
 }
 

@@ -13,6 +13,11 @@ void add_inspect_command(CLI::App& app);
 void add_muscle_analysis_command(CLI::App& app);
 void add_inverse_dynamics_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_static_optimization_commands(CLI::App& app);
+
+/// Runs an AnalyzeTool setup (StaticOptimization, JointReaction); outputs go to `results_dir` when not empty.
+void run_analyze_setup(const std::filesystem::path& setup_file,
+                       const std::filesystem::path& results_dir = {});
 
 /// One inverse-dynamics run (from flags or from an InverseDynamicsTool setup).
 struct InverseDynamicsJob {

@@ -300,5 +300,86 @@ TEST(CliRun, MotionShorterThanTheFilterNeedsIsRejected) {
   EXPECT_FALSE(std::filesystem::exists(dir / "id.sto"));
 }
 
+std::filesystem::path stage_joint_reaction_case(const std::string& tag) {
+  const auto tutorial = test::shared_data("opensim-models/Tutorials/Estimating_Joint_Reaction_Loads");
+  const auto setup = stage_case(
+      tag, tutorial / "setup_static_optimization.xml",
+      {{"subject01_simbody_adjusted.osim", tutorial / "subject01_simbody_adjusted_StaticOp.osim"},
+       {"subject01_walk1_Kinematics.sto", tutorial / "subject01_walk1_Kinematics.sto"},
+       {"foot_floor_loads.xml", tutorial / "foot_floor_loads.xml"},
+       {"subject01_walk1_grf.mot", tutorial / "subject01_walk1_grf.mot"},
+       {"gait2392_SO_weak_Residual_Actuators.xml", tutorial / "gait2392_SO_weak_Residual_Actuators.xml"}});
+  std::filesystem::copy_file(tutorial / "setup_JointReaction.xml",
+                             setup.parent_path() / "setup_JointReaction.xml");
+  return setup;
+}
+
+TEST(CliRun, AnalyzeToolSetupsRunStaticOptimizationThenJointReactionWithOpenSimsFileNames) {
+  const auto setup = stage_joint_reaction_case("so_jr");
+  const auto dir = setup.parent_path();
+  RunResult r = run_cli("run " + setup.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto results = dir / "ResultsStaticOptimization";
+  const TimeTable activation = read_storage(results / "subject01_StaticOptimization_activation.sto");
+  const TimeTable force = read_storage(results / "subject01_StaticOptimization_force.sto");
+  EXPECT_EQ(activation.name, "Static Optimization");
+  EXPECT_EQ(activation.rows(), 151);
+  EXPECT_EQ(activation.labels.size(), 92u + 6u) << "92 muscles and the 6 residual actuators";
+  EXPECT_EQ(activation.labels.front(), "glut_med1_r");
+  EXPECT_TRUE(activation.values.allFinite());
+  EXPECT_TRUE(force.values.allFinite());
+  // The joint reaction setup reads the forces the first run wrote (its path uses a Windows separator).
+  r = run_cli("run " + (dir / "setup_JointReaction.xml").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const TimeTable jr = read_storage(results / "subject01_JointReaction_ReactionLoads.sto");
+  EXPECT_EQ(jr.name, "Joint Reaction Loads");
+  ASSERT_EQ(jr.labels.size(), 27u);
+  EXPECT_EQ(jr.labels[0], "ground_pelvis_on_pelvis_in_ground_fx");
+  EXPECT_EQ(jr.labels[9], "hip_r_on_femur_r_in_femur_r_fx");
+  EXPECT_EQ(jr.labels[18], "hip_r_on_pelvis_in_femur_r_fx")
+      << "OpenSim 4.2 reference column: child means the child body";
+  EXPECT_TRUE(jr.values.allFinite());
+}
+
+TEST(CliRun, StaticOptimizationWithoutReservesNamesTheFramesItCannotBalance) {
+  const auto tutorial = test::shared_data("opensim-models/Tutorials/Estimating_Joint_Reaction_Loads");
+  const auto dir = test::temp_dir("so_infeasible");
+  const RunResult r = run_cli(
+      "static-optimization " + (tutorial / "subject01_simbody_adjusted_StaticOp.osim").string() + " " +
+      (tutorial / "subject01_walk1_Kinematics.sto").string() + " -e " +
+      (tutorial / "foot_floor_loads.xml").string() + " --start 0.5 --end 0.7 --step 10 -o " + dir.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string line = error_line(r);
+  EXPECT_NE(line.find("cannot be balanced"), std::string::npos) << r.output;
+  EXPECT_NE(line.find("--actuators"), std::string::npos) << r.output;
+  // The outputs exist and hold numbers, never NaN.
+  const TimeTable activation = read_storage(dir / "StaticOptimization_activation.sto");
+  EXPECT_TRUE(activation.values.allFinite());
+  const auto summary = nlohmann::json::parse(std::ifstream(dir / "summary.json"));
+  EXPECT_GT(summary.at("infeasible_frames").get<int>(), 0);
+}
+
+TEST(CliRun, JointReactionReportsTheHipContactForceWithAPlot) {
+  const auto tutorial = test::shared_data("opensim-models/Tutorials/Estimating_Joint_Reaction_Loads");
+  const auto dir = test::temp_dir("jr_hip");
+  const RunResult r = run_cli(
+      "joint-reaction " + (tutorial / "subject01_simbody_adjusted_StaticOp.osim").string() + " " +
+      (tutorial / "subject01_walk1_Kinematics.sto").string() + " -e " +
+      (tutorial / "foot_floor_loads.xml").string() + " -a " +
+      (tutorial / "gait2392_SO_weak_Residual_Actuators.xml").string() +
+      " --start 0.5 --end 1.999 --step 10 --joints hip_r hip_l --on child --in child -o " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("hip_r contact force: peak"), std::string::npos) << r.output;
+  const TimeTable hip = read_storage(dir / "hip_r_contact_force.sto");
+  const int bw = hip.column("magnitude_BW");
+  ASSERT_GE(bw, 0);
+  EXPECT_GT(hip.values.col(bw).maxCoeff(), 2.0);
+  EXPECT_LT(hip.values.col(bw).maxCoeff(), 5.0);
+  std::ifstream svg(dir / "hip_contact_force.svg");
+  std::string text((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("<svg"), std::string::npos);
+  EXPECT_NE(text.find("hip_r (BW)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace glutelab

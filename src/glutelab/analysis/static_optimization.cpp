@@ -130,29 +130,48 @@ double legacy_isokinetic_force(const MuscleParameters& p, double mt_length_m, do
 
 }  // namespace
 
+AnalysisFrames analysis_frames(const Motion& motion, double cutoff_hz, double start_s, double end_s,
+                               int step_interval) {
+  if (step_interval < 1) throw std::invalid_argument("the step interval must be at least 1");
+  CoordinateProcessingOptions processing;
+  processing.cutoff_hz = cutoff_hz;
+  processing.t0 = start_s;
+  processing.t1 = end_s;
+  const ProcessedCoordinates all =
+      process_coordinates_static_optimization(motion.time_s, motion.q, processing);
+  // Rows analysed: every step_interval-th of the states (absolute index), the first and the last.
+  int first_absolute = 0;
+  if (step_interval > 1) {
+    const TimeSeries filtered = filter_coordinates(TimeSeries{motion.time_s, motion.q}, cutoff_hz);
+    first_absolute = tool_row_range(filtered.time_s, start_s, end_s).first;
+  }
+  std::vector<int> rows;
+  const int available = static_cast<int>(all.time_s.size());
+  for (int r = 0; r < available; ++r)
+    if (r == 0 || r == available - 1 || (first_absolute + r) % step_interval == 0) rows.push_back(r);
+  AnalysisFrames out;
+  const auto n = static_cast<Eigen::Index>(rows.size());
+  out.q.resize(n, all.q.cols());
+  out.qdot.resize(n, all.q.cols());
+  out.qddot.resize(n, all.q.cols());
+  for (Eigen::Index f = 0; f < n; ++f) {
+    const int r = rows[static_cast<std::size_t>(f)];
+    out.time_s.push_back(all.time_s[static_cast<std::size_t>(r)]);
+    out.q.row(f) = all.q.row(r);
+    out.qdot.row(f) = all.qdot.row(r);
+    out.qddot.row(f) = all.qddot.row(r);
+  }
+  return out;
+}
+
 StaticOptimizationResult static_optimization(const Model& model, const Motion& motion,
                                              const ExternalLoads* loads,
                                              const StaticOptimizationOptions& options) {
   if (!(options.exponent > 1.0))
     throw std::invalid_argument("the activation exponent must be greater than 1");
   if (options.step_interval < 1) throw std::invalid_argument("the step interval must be at least 1");
-  CoordinateProcessingOptions processing;
-  processing.cutoff_hz = options.cutoff_hz;
-  processing.t0 = options.start_s;
-  processing.t1 = options.end_s;
-  const ProcessedCoordinates all =
-      process_coordinates_static_optimization(motion.time_s, motion.q, processing);
-  // Rows analysed: every step_interval-th of the states (absolute index), the first and the last.
-  int first_absolute = 0;
-  if (options.step_interval > 1) {
-    TimeSeries series{motion.time_s, motion.q};
-    const TimeSeries filtered = filter_coordinates(series, options.cutoff_hz);
-    first_absolute = tool_row_range(filtered.time_s, options.start_s, options.end_s).first;
-  }
-  std::vector<int> rows;
-  const int available = static_cast<int>(all.time_s.size());
-  for (int r = 0; r < available; ++r)
-    if (r == 0 || r == available - 1 || (first_absolute + r) % options.step_interval == 0) rows.push_back(r);
+  const AnalysisFrames frames_in =
+      analysis_frames(motion, options.cutoff_hz, options.start_s, options.end_s, options.step_interval);
 
   const Layout layout = make_layout(model);
   const int nm = static_cast<int>(model.muscles.size());
@@ -160,7 +179,7 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
   const int n = nm + na;
   const int m = static_cast<int>(layout.row_coordinates.size());
   const int nc = model.num_coordinates();
-  const int frames = static_cast<int>(rows.size());
+  const int frames = static_cast<int>(frames_in.time_s.size());
 
   StaticOptimizationResult result;
   result.num_muscles = nm;
@@ -170,15 +189,12 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
   result.activation.setZero(frames, n);
   result.force.setZero(frames, n);
   result.frames.resize(static_cast<std::size_t>(frames));
-  result.q.resize(frames, nc);
-  result.qdot.resize(frames, nc);
-  result.qddot.resize(frames, nc);
-  for (int f = 0; f < frames; ++f) {
-    result.time_s.push_back(all.time_s[static_cast<std::size_t>(rows[static_cast<std::size_t>(f)])]);
-    result.q.row(f) = all.q.row(rows[static_cast<std::size_t>(f)]);
-    result.qdot.row(f) = all.qdot.row(rows[static_cast<std::size_t>(f)]);
-    result.qddot.row(f) = all.qddot.row(rows[static_cast<std::size_t>(f)]);
-  }
+  result.time_s = frames_in.time_s;
+  result.q = frames_in.q;
+  result.qdot = frames_in.qdot;
+  result.qddot = frames_in.qddot;
+  if (result.q.cols() != nc)
+    throw std::invalid_argument("the motion does not belong to this model (coordinate count)");
 
   const auto start = std::chrono::steady_clock::now();
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());

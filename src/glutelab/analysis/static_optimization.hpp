@@ -72,6 +72,16 @@ struct StaticOptimizationResult {
   double seconds = 0.0;            ///< time for the optimization (after coordinate processing)
 };
 
+/// The frames an AnalyzeTool analysis visits: coordinates processed as OpenSim's AnalyzeTool does
+/// (optional filter, quintic speeds, target accelerations from a spline of the speeds), every
+/// `step_interval`-th row of the states (absolute index) plus the first and last in [start, end].
+struct AnalysisFrames {
+  std::vector<double> time_s;
+  Eigen::MatrixXd q, qdot, qddot;  ///< frames x model coordinates (SI)
+};
+AnalysisFrames analysis_frames(const Motion& motion, double cutoff_hz, double start_s, double end_s,
+                               int step_interval);
+
 /// Runs static optimization for `model` (its muscles and actuators, e.g. with reserve actuators added)
 /// over `motion`, with `loads` (may be null). Throws std::invalid_argument for an exponent <= 1, a
 /// motion too short for the filter/splines, or an empty time range.
