@@ -13,9 +13,11 @@ namespace {
 using namespace glutelab;
 
 const Model& model_named(const std::string& which) {
-  static const Model gait = read_osim(std::filesystem::path(GLUTELAB_DATA_DIR) / "models/gait2392_subject01.osim");
+  static const Model gait =
+      read_osim(std::filesystem::path(GLUTELAB_DATA_DIR) / "models/gait2392_subject01.osim");
   static const Model lai = [] {
-    const auto p = std::filesystem::path(GLUTELAB_SHARED_DIR) / "data/opensim-models/Models/Rajagopal/RajagopalLaiUhlrich2023.osim";
+    const auto p = std::filesystem::path(GLUTELAB_SHARED_DIR) /
+                   "data/opensim-models/Models/Rajagopal/RajagopalLaiUhlrich2023.osim";
     return std::filesystem::exists(p) ? read_osim(p) : Model{};
   }();
   return which == "gait2392" ? gait : lai;
@@ -48,11 +50,13 @@ void kinematics_lengths_moment_arms(benchmark::State& bstate, const std::string&
     pose(model, s, i++);
     compute_positions(model, s);
     compute_jacobians(model, s);
-    for (int m = 0; m < static_cast<int>(model.muscles.size()); ++m) sink += moment_arms(model, s, m, ws, ma) + ma[0];
+    for (int m = 0; m < static_cast<int>(model.muscles.size()); ++m)
+      sink += moment_arms(model, s, m, ws, ma) + ma[0];
   }
   benchmark::DoNotOptimize(sink);
   bstate.counters["muscles"] = static_cast<double>(model.muscles.size());
-  bstate.counters["frames/s"] = benchmark::Counter(static_cast<double>(bstate.iterations()), benchmark::Counter::kIsRate);
+  bstate.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(bstate.iterations()), benchmark::Counter::kIsRate);
 }
 
 void kinematics_only(benchmark::State& bstate, const std::string& which) {
@@ -67,10 +71,13 @@ void kinematics_only(benchmark::State& bstate, const std::string& which) {
   }
 }
 
-BENCHMARK_CAPTURE(kinematics_lengths_moment_arms, gait2392, std::string("gait2392"))->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(kinematics_lengths_moment_arms, RajagopalLaiUhlrich2023, std::string("lai"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(kinematics_lengths_moment_arms, gait2392, std::string("gait2392"))
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(kinematics_lengths_moment_arms, RajagopalLaiUhlrich2023, std::string("lai"))
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(kinematics_only, gait2392, std::string("gait2392"))->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(kinematics_only, RajagopalLaiUhlrich2023, std::string("lai"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(kinematics_only, RajagopalLaiUhlrich2023, std::string("lai"))
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

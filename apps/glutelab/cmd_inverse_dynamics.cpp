@@ -45,7 +45,8 @@ void run(const InverseDynamicsArgs& args) {
 void run_inverse_dynamics_job(InverseDynamicsJob job) {
   std::vector<ReadWarning> warnings;
   const Model model = read_osim(job.model_file, &warnings);
-  const Motion motion = read_motion(model, job.coordinates_file);
+  // Dynamics needs every free coordinate: a missing column would silently hold it still.
+  const Motion motion = read_motion(model, job.coordinates_file, /*require_all=*/true);
   ExternalLoads loads;
   const bool have_loads = !job.external_loads_file.empty();
   if (have_loads) {

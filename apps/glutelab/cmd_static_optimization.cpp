@@ -78,7 +78,7 @@ Inputs load_inputs(const DynamicsArgs& a) {
   in.model = read_osim(model_path);
   for (const auto& file : a.actuator_files)
     for (Actuator& act : read_force_set_actuators(file, in.model)) in.model.actuators.push_back(act);
-  in.motion = read_motion(in.model, motion_path);
+  in.motion = read_motion(in.model, motion_path, /*require_all=*/true);
   if (!a.external_loads.empty()) {
     in.loads = read_external_loads(a.external_loads, in.model);
     in.have_loads = true;

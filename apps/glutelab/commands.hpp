@@ -34,5 +34,8 @@ void run_inverse_dynamics_setup(const std::filesystem::path& setup_file,
 /// The model and motion shipped with glutelab (data/, see data/SOURCE.md).
 std::filesystem::path default_model_path();
 std::filesystem::path default_motion_path();
+/// The OpenSim joint-reaction tutorial walk (model, kinematics, loads, residual actuators) shipped for `bench`.
+std::filesystem::path default_bench_case();
+void add_bench_command(CLI::App& app);
 
 }  // namespace glutelab::cli

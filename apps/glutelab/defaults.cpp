@@ -15,5 +15,8 @@ std::filesystem::path default_model_path() { return data_dir() / "models" / "gai
 std::filesystem::path default_motion_path() {
   return data_dir() / "motions" / "gait2392_subject01_walk1_ik.mot";
 }
+std::filesystem::path default_bench_case() {
+  return data_dir() / "cases" / "gait2392_walk_static_optimization";
+}
 
 }  // namespace glutelab::cli

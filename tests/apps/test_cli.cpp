@@ -289,14 +289,18 @@ TEST(CliRun, ExternalLoadsNamingAnUnknownBodyFailWithTheLine) {
 }
 
 TEST(CliRun, MotionShorterThanTheFilterNeedsIsRejected) {
+  // Every coordinate present, but only three samples: too few for the filter and the splines.
+  TimeTable table = read_storage(test::project_data("motions/gait2392_subject01_walk1_ik.mot"));
+  table.time_s.resize(3);
+  table.values.conservativeResize(3, Eigen::NoChange);
   const auto dir = test::temp_dir("id_short");
-  write_file(dir / "short.mot",
-             "short\nversion=1\nnRows=3\nnColumns=2\ninDegrees=yes\nendheader\ntime\tknee_angle_r\n"
-             "0\t1\n0.01\t2\n0.02\t3\n");
+  write_storage(dir / "short.mot", table);
   const RunResult r = run_cli("inverse-dynamics " + default_model() + " " + (dir / "short.mot").string() +
                               " --cutoff 6 -o " + (dir / "id.sto").string());
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(error_line(r).find("short.mot"), std::string::npos) << r.output;
+  const std::string line = error_line(r);
+  EXPECT_NE(line.find("short.mot"), std::string::npos) << r.output;
+  EXPECT_NE(line.find("samples"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "id.sto"));
 }
 
@@ -379,6 +383,40 @@ TEST(CliRun, JointReactionReportsTheHipContactForceWithAPlot) {
   std::string text((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("<svg"), std::string::npos);
   EXPECT_NE(text.find("hip_r (BW)"), std::string::npos);
+}
+
+TEST(CliRun, MotionMissingACoordinateIsRejectedByTheDynamicsTools) {
+  const auto tutorial = test::shared_data("opensim-models/Tutorials/Estimating_Joint_Reaction_Loads");
+  const TimeTable full = read_storage(tutorial / "subject01_walk1_Kinematics.sto");
+  TimeTable cut = full;
+  const int knee = full.column("knee_angle_r");
+  ASSERT_GE(knee, 0);
+  cut.labels.erase(cut.labels.begin() + knee);
+  Eigen::MatrixXd values(full.values.rows(), full.values.cols() - 1);
+  values << full.values.leftCols(knee), full.values.rightCols(full.values.cols() - knee - 1);
+  cut.values = values;
+  const auto dir = test::temp_dir("missing_coordinate");
+  write_storage(dir / "no_knee.sto", cut);
+  for (const std::string cmd : {"inverse-dynamics", "static-optimization"}) {
+    const RunResult r = run_cli(cmd + " " + (tutorial / "subject01_simbody_adjusted_StaticOp.osim").string() +
+                                " " + (dir / "no_knee.sto").string() + " -o " + (dir / cmd).string());
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.output;
+    const std::string line = error_line(r);
+    EXPECT_NE(line.find("no_knee.sto"), std::string::npos) << r.output;
+    EXPECT_NE(line.find("knee_angle_r"), std::string::npos) << r.output;
+  }
+}
+
+TEST(CliRun, BenchReportsThroughputAndFlatMemory) {
+  const auto dir = test::temp_dir("bench");
+  const RunResult r = run_cli("bench --repeats 1 --json " + (dir / "bench.json").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(std::ifstream(dir / "bench.json"));
+  EXPECT_GT(j.at("inverse_dynamics_frames_per_second").at("1").get<double>(), 0.0);
+  EXPECT_GT(j.at("static_optimization_frames_per_second").at("1").get<double>(), 0.0);
+  const auto rss = j.at("peak_rss_mib_after_each_trial").get<std::vector<double>>();
+  ASSERT_EQ(rss.size(), 5u);
+  EXPECT_LE(rss.back(), rss.front() * 1.05 + 1.0) << "memory must not grow from trial to trial";
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ AnalyzeToolRun run_analyze_tool(const AnalyzeSetup& setup, const AnalyzeToolOpti
   }
   for (const auto& file : setup.force_set_files)
     for (Actuator& a : read_force_set_actuators(file, model)) model.actuators.push_back(a);
-  const Motion motion = read_motion(model, setup.coordinates_file);
+  const Motion motion = read_motion(model, setup.coordinates_file, /*require_all=*/true);
   ExternalLoads loads;
   const bool have_loads = !setup.external_loads_file.empty();
   if (have_loads)
