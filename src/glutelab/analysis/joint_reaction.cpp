@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "glutelab/dynamics/actuator_loads.hpp"
 #include "glutelab/dynamics/external_load_forces.hpp"
 #include "glutelab/dynamics/inverse_dynamics.hpp"
 #include "glutelab/dynamics/muscle_forces.hpp"
@@ -81,16 +82,7 @@ void for_each_frame(const Model& model, const StaticOptimizationResult& forces, 
     for (std::size_t k = 0; k < actuators.size(); ++k) {
       const Actuator& a = model.actuators[static_cast<std::size_t>(actuators[k])];
       const double value = forces.force(f, nm + static_cast<Eigen::Index>(k));
-      const Transform& X = s.X_ground_body[static_cast<std::size_t>(std::max(0, a.body))];
-      if (a.type == ActuatorType::Point) {
-        const Vec3 direction = (a.direction_is_global ? a.direction : Vec3(X.R * a.direction)).normalized();
-        applied.add_force_at_point(a.body, value * direction,
-                                   a.point_is_global ? a.point_m : X.apply(a.point_m));
-      } else if (a.type == ActuatorType::Torque) {
-        const Vec3 axis = (a.direction_is_global ? a.direction : Vec3(X.R * a.direction)).normalized();
-        applied.add_torque(a.body, value * axis);
-        applied.add_torque(a.body_b, -value * axis);
-      }
+      add_actuator_loads(model, s, a, value, applied);
     }
     inverse_dynamics(model, s, &applied, ws, tau);
     visit(f, s, ws);

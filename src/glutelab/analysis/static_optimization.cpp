@@ -10,6 +10,7 @@
 #include "glutelab/analysis/bounded_least_effort.hpp"
 #include "glutelab/analysis/coordinate_processing.hpp"
 #include "glutelab/analysis/ipopt_least_effort.hpp"
+#include "glutelab/dynamics/actuator_loads.hpp"
 #include "glutelab/dynamics/external_load_forces.hpp"
 #include "glutelab/dynamics/inverse_dynamics.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
@@ -78,44 +79,31 @@ Layout make_layout(const Model& model) {
 }
 
 /// Generalized force per unit control of a non-muscle actuator, folded onto the constraint rows.
+/// `scratch` is a per-thread BodyForces used for point and torque actuators.
 void actuator_column(const Model& model, const State& s, const Layout& L, const Actuator& a,
-                     Eigen::Ref<Eigen::VectorXd> column) {
+                     BodyForces& scratch, Eigen::Ref<Eigen::VectorXd> column) {
   column.setZero();
-  const double scale = a.optimal_force;
-  auto add_generalized = [&](int body, const Vec3& force, const Vec3& torque, const Vec3& point_ground) {
-    if (body <= 0) return;
-    const auto& J = s.body_jacobian[static_cast<std::size_t>(body)];
-    const Vec3 arm = point_ground - s.X_ground_body[static_cast<std::size_t>(body)].p;
-    for (int c : s.body_columns[static_cast<std::size_t>(body)]) {
+  if (a.type == ActuatorType::Coordinate) {
+    const Coordinate& coord = model.coordinates[static_cast<std::size_t>(a.coordinate)];
+    const int r = L.row_of[static_cast<std::size_t>(a.coordinate)];
+    if (r >= 0) column[r] += a.optimal_force * (coord.is_dependent() ? s.coupling_slope[a.coordinate] : 1.0);
+    return;
+  }
+  scratch.clear();
+  add_actuator_loads(model, s, a, a.optimal_force, scratch);
+  // Virtual power of each loaded body's force and moment (about its origin) over its Jacobian columns.
+  for (int body : {a.body, a.body_b}) {
+    if (body <= 0) continue;
+    const auto b = static_cast<std::size_t>(body);
+    const Vec3& F = scratch.force_n[b];
+    const Vec3 N = scratch.moment_n_m[b] - s.X_ground_body[b].p.cross(F);
+    for (int c : s.body_columns[b]) {
       const int r = L.row_of[static_cast<std::size_t>(c)];
-      if (r < 0) continue;
-      const Vec3 w = J.col(c).head<3>();
-      const Vec3 v = J.col(c).tail<3>() + w.cross(arm);
-      column[r] += v.dot(force) + w.dot(torque);
+      if (r >= 0)
+        column[r] += s.body_jacobian[b].col(c).tail<3>().dot(F) + s.body_jacobian[b].col(c).head<3>().dot(N);
     }
-  };
-  switch (a.type) {
-    case ActuatorType::Coordinate: {
-      const Coordinate& coord = model.coordinates[static_cast<std::size_t>(a.coordinate)];
-      const int r = L.row_of[static_cast<std::size_t>(a.coordinate)];
-      if (r >= 0) column[r] += scale * (coord.is_dependent() ? s.coupling_slope[a.coordinate] : 1.0);
-      break;
-    }
-    case ActuatorType::Point: {
-      const Transform& X = s.X_ground_body[static_cast<std::size_t>(a.body)];
-      const Vec3 direction = (a.direction_is_global ? a.direction : Vec3(X.R * a.direction)).normalized();
-      const Vec3 point = a.point_is_global ? a.point_m : X.apply(a.point_m);
-      add_generalized(a.body, scale * direction, Vec3::Zero(), point);
-      break;
-    }
-    case ActuatorType::Torque: {
-      const Transform& X = s.X_ground_body[static_cast<std::size_t>(a.body)];
-      const Vec3 axis = (a.direction_is_global ? a.direction : Vec3(X.R * a.direction)).normalized();
-      add_generalized(a.body, Vec3::Zero(), scale * axis, X.p);
-      add_generalized(a.body_b, Vec3::Zero(), -scale * axis,
-                      s.X_ground_body[static_cast<std::size_t>(a.body_b)].p);
-      break;
-    }
+    scratch.force_n[b].setZero();  // body_b == body must not count twice
+    scratch.moment_n_m[b].setZero();
   }
 }
 
@@ -207,7 +195,7 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
     State s(model);
     PathWorkspace paths(model);
     InverseDynamicsWorkspace idw(model);
-    BodyForces applied(model);
+    BodyForces applied(model), scratch_loads(model);
     Eigen::VectorXd tau(nc), dl_dq(nc), b(m), lambda = Eigen::VectorXd::Zero(m), x = Eigen::VectorXd::Zero(n);
     Eigen::VectorXd per_activation(nm), passive(nm), lengths(nm), speeds(nm), b_dynamics(m);
     Eigen::MatrixXd arms(m, nm), A(m, n);
@@ -242,7 +230,7 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
         actuator_column(
             model, s, layout,
             model.actuators[static_cast<std::size_t>(layout.actuators[static_cast<std::size_t>(k)])],
-            A.col(nm + k));
+            scratch_loads, A.col(nm + k));
       const int passes = physiological ? std::max(1, options.tendon_iterations) : 1;
       LeastEffortResult solved;
       for (int pass = 0; pass < passes; ++pass) {

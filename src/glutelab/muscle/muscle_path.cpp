@@ -78,6 +78,16 @@ void gather_path(const Model& model, const State& state, const GeometryPath& pat
   }
 }
 
+// A path without wraps: its vertices are its active points.
+double straight_path_length(PathWorkspace& ws) {
+  ws.vertices.assign(ws.active.begin(), ws.active.end());
+  ws.surface_length_m.assign(ws.vertices.size(), 0.0);
+  double length = 0.0;
+  for (std::size_t i = 0; i + 1 < ws.vertices.size(); ++i)
+    length += (ws.vertices[i + 1].position_ground - ws.vertices[i].position_ground).norm();
+  return length;
+}
+
 // dL/dq of a path without wraps: each vertex feels the unit-tension pulls of its two segments.
 void straight_path_gradient(const Model& model, const State& state, const GeometryPath& path,
                             PathWorkspace& ws, Eigen::Ref<Eigen::VectorXd> dl_dq);
@@ -104,14 +114,7 @@ PathWorkspace::PathWorkspace(const Model& model) {
 double path_length(const Model& model, const State& state, int muscle, PathWorkspace& ws) {
   const GeometryPath& path = model.muscles[muscle].path;
   gather_path(model, state, path, ws);
-  if (ws.wraps.empty()) {
-    ws.vertices.assign(ws.active.begin(), ws.active.end());
-    ws.surface_length_m.assign(ws.vertices.size(), 0.0);
-    double length = 0.0;
-    for (std::size_t i = 0; i + 1 < ws.vertices.size(); ++i)
-      length += (ws.vertices[i + 1].position_ground - ws.vertices[i].position_ground).norm();
-    return length;
-  }
+  if (ws.wraps.empty()) return straight_path_length(ws);
   const double length = apply_path_wraps(ws.active, ws.wraps, ws.vertices, ws.surface_length_m);
   return length;
 }
@@ -121,11 +124,7 @@ double path_length_and_gradient(const Model& model, const State& state, int musc
   const GeometryPath& path = model.muscles[muscle].path;
   gather_path(model, state, path, ws);
   if (ws.wraps.empty()) {
-    ws.vertices.assign(ws.active.begin(), ws.active.end());
-    ws.surface_length_m.assign(ws.vertices.size(), 0.0);
-    double length = 0.0;
-    for (std::size_t i = 0; i + 1 < ws.vertices.size(); ++i)
-      length += (ws.vertices[i + 1].position_ground - ws.vertices[i].position_ground).norm();
+    const double length = straight_path_length(ws);
     straight_path_gradient(model, state, path, ws, dl_dq);
     return length;
   }
