@@ -79,8 +79,23 @@ void print_model(const Model& model, const std::vector<ReadWarning>& warnings) {
     for (const UnusedComponent& u : model.unused)
       std::printf("  %s %s (line %d)\n", u.type.c_str(), u.name.c_str(), u.line);
   }
-  for (const ReadWarning& w : warnings)
+  // Missing meshes are common (models ship without their .vtp files) and only visual: one line.
+  int meshes = 0;
+  const ReadWarning* first_mesh = nullptr;
+  for (const ReadWarning& w : warnings) {
+    if (w.message.find("mesh file") != std::string::npos) {
+      if (meshes++ == 0) first_mesh = &w;
+      continue;
+    }
     std::fprintf(stderr, "warning: %s:%d: %s\n", model.file.c_str(), w.line, w.message.c_str());
+  }
+  if (meshes == 1) {
+    std::fprintf(stderr, "warning: %s:%d: %s\n", model.file.c_str(), first_mesh->line,
+                 first_mesh->message.c_str());
+  } else if (meshes > 1) {
+    std::fprintf(stderr, "warning: %s:%d: %d mesh files not found, the first: %s (visual only, ignored)\n",
+                 model.file.c_str(), first_mesh->line, meshes, first_mesh->message.c_str());
+  }
 }
 
 }  // namespace
@@ -89,10 +104,11 @@ void add_inspect_command(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("inspect", "List a model's bodies, joints, coordinates and muscles by region");
   auto model_path = std::make_shared<std::string>();
-  cmd->add_option("model", *model_path, "OpenSim model (.osim); default: the shipped gait2392 model");
+  cmd->add_option("model", *model_path,
+                  "OpenSim model (.osim), or glutelab for the built-in glutelab model; default: the shipped "
+                  "gait2392 model");
   cmd->callback([model_path] {
-    const std::filesystem::path path =
-        model_path->empty() ? default_model_path() : std::filesystem::path(*model_path);
+    const std::filesystem::path path = model_path_from_argument(*model_path);
     std::vector<ReadWarning> warnings;
     const Model model = read_osim(path, &warnings);
     print_model(model, warnings);

@@ -28,7 +28,7 @@ struct InverseDynamicsArgs {
 
 void run(const InverseDynamicsArgs& args) {
   InverseDynamicsJob job;
-  job.model_file = args.model.empty() ? default_model_path() : std::filesystem::path(args.model);
+  job.model_file = model_path_from_argument(args.model);
   job.coordinates_file = args.motion.empty() ? default_motion_path() : std::filesystem::path(args.motion);
   job.external_loads_file = args.external_loads;
   job.output_file = args.out;
@@ -111,7 +111,9 @@ void add_inverse_dynamics_command(CLI::App& app) {
   auto args = std::make_shared<InverseDynamicsArgs>();
   auto* cmd = app.add_subcommand(
       "inverse-dynamics", "Generalized forces for every coordinate over a motion (like OpenSim's ID tool)");
-  cmd->add_option("model", args->model, "OpenSim model (.osim); default: the shipped gait2392 model");
+  cmd->add_option("model", args->model,
+                  "OpenSim model (.osim), or glutelab for the built-in glutelab model; default: the shipped "
+                  "gait2392 model");
   cmd->add_option("motion", args->motion,
                   "Coordinates over time (.mot/.sto); default: the shipped walking trial");
   cmd->add_option("-e,--external-loads", args->external_loads, "ExternalLoads XML (ground reaction forces)");

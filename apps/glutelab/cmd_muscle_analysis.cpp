@@ -44,8 +44,7 @@ Motion time_window(const Motion& motion, double start_s, double end_s, const std
 }
 
 void run(const MuscleAnalysisArgs& args) {
-  const std::filesystem::path model_path =
-      args.model.empty() ? default_model_path() : std::filesystem::path(args.model);
+  const std::filesystem::path model_path = model_path_from_argument(args.model);
   const std::filesystem::path motion_path =
       args.motion.empty() ? default_motion_path() : std::filesystem::path(args.motion);
   std::vector<ReadWarning> warnings;
@@ -96,7 +95,9 @@ void add_muscle_analysis_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("muscle-analysis",
                                  "Musculotendon lengths, lengthening speeds and moment arms over a motion "
                                  "(like OpenSim's MuscleAnalysis)");
-  cmd->add_option("model", args->model, "OpenSim model (.osim); default: the shipped gait2392 model");
+  cmd->add_option("model", args->model,
+                  "OpenSim model (.osim), or glutelab for the built-in glutelab model; default: the shipped "
+                  "gait2392 model");
   cmd->add_option("motion", args->motion,
                   "Coordinates over time (.mot/.sto); default: the shipped walking trial");
   cmd->add_option("-o,--out", args->out,

@@ -36,7 +36,9 @@ struct DynamicsArgs {
 };
 
 void add_common_options(CLI::App* cmd, DynamicsArgs& a) {
-  cmd->add_option("model", a.model, "OpenSim model (.osim); default: the shipped gait2392 model");
+  cmd->add_option("model", a.model,
+                  "OpenSim model (.osim), or glutelab for the built-in glutelab model; default: the shipped "
+                  "gait2392 model");
   cmd->add_option("motion", a.motion,
                   "Coordinates over time (.mot/.sto); default: the shipped walking trial");
   cmd->add_option("-e,--external-loads", a.external_loads, "ExternalLoads XML (ground reaction forces)");
@@ -71,8 +73,7 @@ struct Inputs {
 
 Inputs load_inputs(const DynamicsArgs& a) {
   Inputs in;
-  const std::filesystem::path model_path =
-      a.model.empty() ? default_model_path() : std::filesystem::path(a.model);
+  const std::filesystem::path model_path = model_path_from_argument(a.model);
   const std::filesystem::path motion_path =
       a.motion.empty() ? default_motion_path() : std::filesystem::path(a.motion);
   in.model = read_osim(model_path);

@@ -34,7 +34,10 @@ void run_inverse_dynamics_setup(const std::filesystem::path& setup_file,
 /// The model and motion shipped with glutelab (data/, see data/SOURCE.md).
 std::filesystem::path default_model_path();
 std::filesystem::path default_motion_path();
-/// The OpenSim joint-reaction tutorial walk (model, kinematics, loads, residual actuators) shipped for `bench`.
+/// A model argument as a path: empty means the default model, "glutelab" the built-in glutelab model.
+std::filesystem::path model_path_from_argument(const std::string& argument);
+/// The OpenSim joint-reaction tutorial walk (model, kinematics, loads, residual actuators) shipped for
+/// `bench`.
 std::filesystem::path default_bench_case();
 void add_bench_command(CLI::App& app);
 

@@ -11,6 +11,12 @@ std::filesystem::path data_dir() {
 }
 }  // namespace
 
+std::filesystem::path model_path_from_argument(const std::string& argument) {
+  if (argument.empty()) return default_model_path();
+  if (argument == "glutelab") return data_dir() / "models" / "glutelab.osim";
+  return argument;
+}
+
 std::filesystem::path default_model_path() { return data_dir() / "models" / "gait2392_subject01.osim"; }
 std::filesystem::path default_motion_path() {
   return data_dir() / "motions" / "gait2392_subject01_walk1_ik.mot";

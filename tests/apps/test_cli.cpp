@@ -119,6 +119,17 @@ TEST(Cli, MissingMeshIsOnlyAWarning) {
   // The shipped model names .vtp meshes that are not shipped: loading must still succeed.
   const RunResult r = run_cli("inspect " + default_model());
   EXPECT_EQ(r.exit_code, 0) << r.output;
+  // One summary line, not one per mesh, naming the first with its line.
+  EXPECT_NE(r.output.find("mesh files not found, the first:"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("warning", r.output.find("mesh files not found") + 1), std::string::npos)
+      << r.output;
+}
+
+TEST(Cli, TheBuiltInGlutelabModelIsNamedGlutelab) {
+  const RunResult r = run_cli("inspect glutelab");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("model glutelab"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("quad_fem_r"), std::string::npos) << r.output;
 }
 
 TEST(Cli, NaNInMotionNamesLineAndColumn) {
