@@ -427,6 +427,11 @@ TEST(CliRun, BenchReportsThroughputAndFlatMemory) {
   EXPECT_GT(j.at("static_optimization_frames_per_second").at("1").get<double>(), 0.0);
   const auto rss = j.at("peak_rss_mib_after_each_trial").get<std::vector<double>>();
   ASSERT_EQ(rss.size(), 5u);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine, so peak RSS grows by design: the flat-memory
+  // check is made in the Release build.
+  GTEST_SKIP() << "peak memory is not meaningful under AddressSanitizer";
+#endif
   EXPECT_LE(rss.back(), rss.front() * 1.05 + 1.0) << "memory must not grow from trial to trial";
 }
 
