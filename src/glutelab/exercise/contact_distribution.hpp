@@ -1,0 +1,33 @@
+// Distribution of a required external wrench over contact patches on horizontal planes, so that the
+// contact forces reproduce it exactly (force, and moment about the ground origin).
+#pragma once
+
+#include <vector>
+
+#include "glutelab/math/spatial.hpp"
+
+namespace glutelab {
+
+/// A contact patch on a horizontal plane.
+struct ContactPatch {
+  Vec3 centre_m = Vec3::Zero();  ///< reference point (its y is the plane height)
+};
+
+/// The load one patch carries: force at a centre of pressure on its plane plus a free vertical torque.
+struct ContactLoad {
+  double share = 0.0;  ///< fraction of the total force
+  Vec3 force_n = Vec3::Zero();
+  Vec3 cop_m = Vec3::Zero();
+  Vec3 torque_n_m = Vec3::Zero();  ///< along +y
+};
+
+/// Splits the wrench (force F, moment M about the ground origin, F_y > 0 required) over `patches`:
+/// every patch takes the same fraction w_i of F and of the free torque, the fractions (>= 0, sum 1)
+/// are the minimum-norm least-squares weights that put the combined centre of pressure c at
+/// sum w_i centre_i, and every patch's CoP is its centre shifted by the same horizontal offset
+/// c - sum w_i centre_i. Hence sum_i cop_i x F_i + torque_i = M exactly. Throws std::invalid_argument
+/// when there is no patch or F_y <= 0 (the body would have to be pulled).
+std::vector<ContactLoad> distribute_wrench(const std::vector<ContactPatch>& patches, const Vec3& force_n,
+                                           const Vec3& moment_n_m);
+
+}  // namespace glutelab
