@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <numbers>
@@ -53,6 +54,20 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        "tuck the pelvis under (posterior tilt), squeeze, knees soft", LoadPlacement::None, false},
       {"single_leg_stance", "Single-leg stance", "Balance on one leg with the other knee lifted.",
        "stand tall, keep the pelvis level, stance knee soft", LoadPlacement::None, true},
+      // sit_to_stand (define_sit_to_stand) is not catalogued yet: at 60 frames per repetition its
+      // solution jumps near seat-off (a vertical reaction < 0 results); see docs/exercises.md.
+      {"forward_lunge", "Forward lunge",
+       "Split-stance lunge with the working leg in front: lower until both knees are bent, then rise.",
+       "long stride, torso tall, front knee over the toes, back knee towards the floor", LoadPlacement::None,
+       true},
+      {"reverse_lunge", "Reverse lunge",
+       "Lunge with the free leg stepped back: a slight forward lean loads the front hip.",
+       "step long, lean slightly forward, front shin near vertical, push through the front heel",
+       LoadPlacement::None, true},
+      {"bulgarian_split_squat", "Bulgarian split squat",
+       "Rear-foot-elevated split squat: the top of the rear foot on a bench, lower on the front leg.",
+       "front foot far enough forward, hips square, drop the back knee, drive through the front heel",
+       LoadPlacement::None, true},
   };
   return catalog;
 }
@@ -86,9 +101,11 @@ std::string fmt(double v) {
 struct ContactDef {
   std::string name;
   int body = 0;
-  std::vector<Vec3> sole_body;     // foot sole corners (body frame); empty for a point contact
-  Vec3 point_body = Vec3::Zero();  // point contact (body frame)
-  double height = 0.0;             // plane height (m)
+  std::vector<Vec3> sole_body;          // foot sole corners (body frame); empty for a point contact
+  Vec3 point_body = Vec3::Zero();       // point contact (body frame)
+  double height = 0.0;                  // plane height (m)
+  double half_x = 0.05, half_z = 0.15;  // point contacts: half sizes of the patch (m)
+  double active_below = 2.0;            // planted while the progress p < active_below (chair: seat-off)
   Vec3 centre(const State& s) const {
     if (sole_body.empty()) return point_in_ground(s, body, point_body);
     Vec3 c = Vec3::Zero();
@@ -97,10 +114,10 @@ struct ContactDef {
   }
   std::vector<Vec3> polygon(const State& s) const {
     std::vector<Vec3> out;
-    if (sole_body.empty()) {  // a 0.10 m x 0.30 m patch under the point (upper back)
+    if (sole_body.empty()) {  // a 2 half_x x 2 half_z patch under the point (upper back: 0.10 x 0.30 m)
       const Vec3 c = point_in_ground(s, body, point_body);
-      for (double dx : {-0.05, 0.05})
-        for (double dz : {-0.15, 0.15}) out.emplace_back(c.x() + dx, c.y(), c.z() + dz);
+      for (double dx : {-half_x, half_x})
+        for (double dz : {-half_z, half_z}) out.emplace_back(c.x() + dx, c.y(), c.z() + dz);
     } else {
       for (const Vec3& p : sole_body) out.push_back(point_in_ground(s, body, p));
     }
@@ -196,6 +213,12 @@ class Generator {
     return c;
   }
   const Model& model() const { return model_; }
+  // Ball of the foot (between the 5th and the mirrored 1st metatarsal head) on the calcaneus, raised
+  // `above` metres along the sole normal (the dorsum of the forefoot for above ~ 0.05 m).
+  Vec3 ball_body(const std::string& side, double above) const {
+    const int i = side == "r" ? 0 : 1;
+    return 0.5 * (feet_[i].sole_body[1] + feet_[i].sole_body[3]) + above * sole_normal_body_[i];
+  }
 
   // --- the exercise definition
   std::function<void(double p, Eigen::VectorXd& q)> nominal;
@@ -206,6 +229,9 @@ class Generator {
   Vec3 anchor_target = Vec3::Zero();  // where its centre goes
   std::vector<LoadPoint> load_points;
   bool isometric = false;
+  double p() const { return p_; }  // progress of the pose being solved (for p-dependent residuals)
+  // A pre-solve (posture at progress p) must not warm-start the repetition from another branch.
+  void reset_warm_start() const { warm_.resize(0); }
 
   // Whole-body centre of mass with the load (needs compute_positions).
   Vec3 com(const State& s) const {
@@ -228,6 +254,7 @@ class Generator {
     Eigen::VectorXd q0(model_.num_coordinates());
     q0 = default_q_;
     for (const char* t : {"pelvis_tx", "pelvis_ty", "pelvis_tz"}) q0[coord(t)] = 0.0;
+    p_ = p;
     nominal(p, q0);
     const int n = static_cast<int>(unknowns.size());
     // Warm start from the previous pose keeps every frame on the same solution branch.
@@ -259,9 +286,16 @@ class Generator {
         x += step * dx;
         r = r2;
       }
-      if (!(r.norm() < 1e-8))
+      if (!(r.norm() < 1e-8)) {
+        std::string detail;
+        for (int k = 0; k < n; ++k) detail += (k ? ", " : "") + fmt(r[k]);
+        if (std::getenv("GLUTELAB_DEBUG"))
+          for (int c = 0; c < model_.num_coordinates(); ++c)
+            if (std::abs(s.q[c]) > 1e-9)
+              detail += " " + model_.coordinates[static_cast<std::size_t>(c)].name + "=" + fmt(s.q[c] / kDeg);
         throw std::runtime_error("generate_exercise: posture solve did not converge (residual " +
-                                 fmt(r.norm()) + ") at progress " + fmt(p));
+                                 fmt(r.norm()) + ": " + detail + ") at progress " + fmt(p));
+      }
       eval(x, r);
       warm_ = x;
     } else {
@@ -305,6 +339,7 @@ class Generator {
   Vec3 sole_normal_body_[2];
   Vec3 back_point_body_ = Vec3::Zero();
   mutable Eigen::VectorXd warm_;  // last solution of the unknowns
+  mutable double p_ = 0.0;
 };
 
 GeneratedExercise Generator::run(const ExerciseInfo& info) const {
@@ -328,6 +363,8 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
     loads[c].name = contacts[c].name;
     loads[c].body = contacts[c].body;
     loads[c].contact = true;
+    loads[c].height_m = contacts[c].height;
+    loads[c].scheduled = contacts[c].active_below <= 1.0;
   }
   for (const LoadPoint& lp : load_points) {
     ExerciseLoad l;
@@ -348,7 +385,8 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
     const double t = T * f / (N - 1);
     g.motion.time_s[static_cast<std::size_t>(f)] = t;
     const Eigen::VectorXd qm = pose(progress(t - h), s), qp = pose(progress(t + h), s);
-    const Eigen::VectorXd q = pose(progress(t), s);
+    const double pt = progress(t);
+    const Eigen::VectorXd q = pose(pt, s);
     // Load points at t - h, t, t + h for their accelerations.
     std::vector<Vec3> lp_m, lp_0, lp_p;
     for (const Eigen::VectorXd* qq : {&qm, &q, &qp}) {
@@ -384,9 +422,11 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
       ContactPatch patch;
       patch.centre_m = contacts[c].centre(s);
       patch.centre_m.y() = contacts[c].height;
+      loads[c].polygon_m[static_cast<std::size_t>(f)] = contacts[c].polygon(s);
+      loads[c].point_m[static_cast<std::size_t>(f)] = patch.centre_m;  // an off contact keeps its centre
+      if (!(pt < contacts[c].active_below)) continue;
       patches.push_back(patch);
       which.push_back(c);
-      loads[c].polygon_m[static_cast<std::size_t>(f)] = contacts[c].polygon(s);
       for (const Vec3& v : loads[c].polygon_m[static_cast<std::size_t>(f)]) support.push_back(v);
     }
     const std::vector<ContactLoad> cl = distribute_wrench(patches, F, M);
@@ -648,6 +688,170 @@ void define_lying(Generator& G, const ExerciseParameters& P, double bench_height
   };
 }
 
+double smooth01(double u) {
+  u = std::clamp(u, 0.0, 1.0);
+  return u * u * u * (10.0 - 15.0 * u + 6.0 * u * u);
+}
+
+// Arms for a placement; `hang` is the arm flexion that keeps free-hanging arms vertical.
+void arms_for(const Generator& G, Eigen::VectorXd& q, LoadPlacement placement, double hang) {
+  switch (placement) {
+    case LoadPlacement::BackBarbell:
+      arms(G, q, -20.0, -70.0, 110.0);
+      break;
+    case LoadPlacement::FrontRack:
+      arms(G, q, 80.0, -20.0, 140.0);
+      break;
+    default:
+      arms(G, q, hang, -10.0, 5.0);
+      break;
+  }
+}
+
+// Sit-to-stand from a chair of seat height H: seated (p = 0), lean forward on the chair until the
+// centre of mass is over the feet (seat-off at p = 0.4), rise to standing (p = 1). The chair is a patch
+// under each thigh (0.15 m down the femur from the hip centre, 0.07 m behind its axis), planted while
+// p < 0.4; the feet stay on the floor.
+void define_sit_to_stand(Generator& G, const ExerciseParameters& P, LoadPlacement placement) {
+  const double H = P.height_m > 0.0 ? P.height_m : 0.42;
+  if (H < 0.36 || H > 0.46)
+    throw std::invalid_argument("height_m: the seat of sit_to_stand must be in [0.36, 0.46] m, got " +
+                                fmt(H));
+  constexpr double ps = 0.4;
+  const double knee_seat = 105.0 + (0.42 - H) * 150.0;  // feet drawn back; lower seats bend more
+  std::vector<ContactDef> chair;
+  for (const std::string s : {"r", "l"}) {
+    ContactDef c;
+    c.name = "chair_" + s;
+    c.body = G.body("femur_" + s);
+    c.point_body = G.default_point_on(
+        c.body, G.marker_ground(std::string(s == "r" ? "R" : "L") + "HJC") + Vec3(-0.06, -0.05, 0.0));
+    c.half_x = 0.06;
+    c.half_z = 0.06;
+    c.height = H;
+    c.active_below = ps;
+    chair.push_back(c);
+  }
+  const int tilt = G.coord("pelvis_tilt");
+  standing_double(G, P, {{tilt, 1.0}, {G.coord("lumbar_extension"), 1.0}});
+  const auto standing_residual = G.residual;
+  const Generator* g = &G;
+  // 1. Seated geometry: the ankle that puts the thigh patch on the seat with the knee at knee_seat.
+  G.nominal = [g, knee_seat](double, Eigen::VectorXd& q) {
+    legs(*g, q, "knee_angle", knee_seat);
+    legs(*g, q, "hip_flexion", 90.0);
+    legs(*g, q, "ankle_angle", 10.0);
+  };
+  const Unknown lean = G.unknowns[0];
+  G.unknowns[0] = {{G.coord("ankle_angle_r"), 1.0}, {G.coord("ankle_angle_l"), 1.0}};
+  const ContactDef chair_r = chair[0];
+  G.residual = [g, standing_residual, chair_r, H](const State& s, const Vec3& com, Eigen::VectorXd& r) {
+    standing_residual(s, com, r);
+    r[0] = chair_r.centre(s).y() - g->foot("r").centre(s).y() - H;
+  };
+  State s(G.model());
+  G.pose(0.0, s);
+  const double ankle_seat = s.q[G.coord("ankle_angle_r")] / kDeg;
+  G.reset_warm_start();
+  // 2. Seat-off: the forward lean (pelvis and lumbar equally) that puts the centre of mass over the feet.
+  auto nominal = [g, ankle_seat, knee_seat, placement](double p, Eigen::VectorXd& q) {
+    const double u = smooth01((p - ps) / (1.0 - ps));  // rise
+    legs(*g, q, "knee_angle", knee_seat + (5.0 - knee_seat) * u);
+    legs(*g, q, "ankle_angle", ankle_seat + (3.0 - ankle_seat) * u);
+    legs(*g, q, "hip_flexion", 90.0 - 85.0 * u);
+    legs(*g, q, "hip_rotation", -5.0);
+    arms_for(*g, q, placement, 10.0 + 80.0 * smooth01(p / ps) * (1.0 - u));  // reach forward to rise
+  };
+  G.nominal = nominal;
+  G.unknowns[0] = lean;
+  G.residual = standing_residual;
+  G.pose(ps, s);
+  const double lean_off = s.q[tilt];
+  G.reset_warm_start();
+  // 3. The repetition: the lean is prescribed on the chair, balanced over the feet after seat-off.
+  G.contacts.insert(G.contacts.end(), chair.begin(), chair.end());
+  G.residual = [g, standing_residual, tilt, lean_off](const State& st, const Vec3& com, Eigen::VectorXd& r) {
+    standing_residual(st, com, r);
+    if (g->p() < ps) r[0] = st.q[tilt] - lean_off * smooth01(g->p() / ps);
+  };
+}
+
+enum class SplitKind { ForwardLunge, ReverseLunge, Bulgarian };
+
+// Split stance: the working leg in front (foot flat, the anchor), the other on the ball of its foot on
+// the floor (lunges) or with the top of the foot on a bench (Bulgarian split squat), `stride` x leg
+// length behind the front foot and the stance width to the side. Prescribed: both knees, pelvis tilt;
+// solved: the front foot flat (hip flexion, subtalar), the centre of mass on the line between the two
+// contacts at the fraction lambda towards the front foot (front ankle: along; front hip adduction:
+// across), the rear contact in place (rear hip flexion, ankle, adduction) and not rolled (subtalar).
+// The stepping of a real lunge is not modelled: the repetition lowers and rises in the split stance.
+void define_split(Generator& G, const ExerciseParameters& P, LoadPlacement placement, SplitKind kind) {
+  const std::string fs = P.side == Side::Right ? "r" : "l";
+  const std::string rs = P.side == Side::Right ? "l" : "r";
+  const std::string F = "_" + fs, R = "_" + rs;
+  const double sgn = fs == "r" ? 1.0 : -1.0;
+  const bool bench = kind == SplitKind::Bulgarian;
+  const double H = bench ? (P.height_m > 0.0 ? P.height_m : 0.45) : 0.0;
+  const double leg = G.marker_ground("RHJC").y();
+  struct Shape {
+    double stride, knee_f0, knee_f1, ankle_r0, ankle_r1, tilt0, tilt1, lambda0, lambda1;
+  };
+  const Shape sh = kind == SplitKind::ForwardLunge   ? Shape{0.65, 25, 95, -30, 5, -3, -8, 0.55, 0.65}
+                   : kind == SplitKind::ReverseLunge ? Shape{0.65, 25, 95, -30, 5, -3, -25, 0.55, 0.70}
+                                                     : Shape{0.75, 20, 100, -45, -35, -5, -15, 0.70, 0.78};
+  const double stride = sh.stride * leg;
+  ContactDef rear;
+  rear.name = bench ? "bench" : "forefoot" + R;
+  rear.body = G.foot(rs).body;
+  rear.point_body = G.ball_body(rs, bench ? 0.05 : 0.0);
+  rear.half_x = 0.04;
+  rear.half_z = 0.045;
+  rear.height = H;
+  G.contacts = {G.foot(fs), rear};
+  G.anchor = 0;
+  G.anchor_target = Vec3(0.0, 0.0, sgn * 0.5 * P.stance_width_m);
+  G.unknowns = {{{G.coord("hip_flexion" + F), 1.0}},   {{G.coord("ankle_angle" + F), 1.0}},
+                {{G.coord("hip_adduction" + F), 1.0}}, {{G.coord("subtalar_angle" + F), 1.0}},
+                {{G.coord("hip_flexion" + R), 1.0}},   {{G.coord("knee_angle" + R), 1.0}},
+                {{G.coord("hip_adduction" + R), 1.0}}, {{G.coord("subtalar_angle" + R), 1.0}}};
+  const Generator* g = &G;
+  const double depth = P.depth, width = P.stance_width_m;
+  G.nominal = [g, depth, sh, F, R, placement, bench](double p, Eigen::VectorXd& q) {
+    const double d = depth * p;
+    const double tilt = sh.tilt0 + (sh.tilt1 - sh.tilt0) * d;
+    set_deg(q, g->coord("pelvis_tilt"), tilt);
+    set_deg(q, g->coord("knee_angle" + F), sh.knee_f0 + (sh.knee_f1 - sh.knee_f0) * d);
+    set_deg(q, g->coord("ankle_angle" + R), sh.ankle_r0 + (sh.ankle_r1 - sh.ankle_r0) * d);
+    // Starting guesses of the solved coordinates.
+    set_deg(q, g->coord("hip_flexion" + F), 25.0 + 60.0 * d);
+    set_deg(q, g->coord("ankle_angle" + F), 10.0 + 10.0 * d);
+    set_deg(q, g->coord("hip_flexion" + R), -20.0);
+    set_deg(q, g->coord("knee_angle" + R), (bench ? 40.0 : 15.0) + 60.0 * d);
+    arms_for(*g, q, placement, -tilt);
+  };
+  G.residual = [g, sh, depth, fs, rs, rear, stride, width, sgn, H, bench](const State& s, const Vec3& com,
+                                                                          Eigen::VectorXd& r) {
+    const double lambda = sh.lambda0 + (sh.lambda1 - sh.lambda0) * depth * g->p();
+    const Vec3 front = g->foot(fs).centre(s), back = rear.centre(s);
+    Vec3 axis = front - back, rel = com - back;
+    axis.y() = 0.0;
+    rel.y() = 0.0;
+    const Vec3 nf = g->sole_normal(s, fs);
+    r[0] = nf.x();
+    r[1] = rel.dot(axis) / axis.squaredNorm() - lambda;
+    r[2] = rel.cross(axis).y() / axis.norm();
+    r[3] = nf.z();
+    r[4] = back.y() - front.y() - H;
+    r[5] = back.x() - front.x() + stride;
+    r[6] = back.z() - front.z() + sgn * (H > 0.0 ? 0.5 : 1.0) * width;  // bench: half the width
+    const ContactDef& rf = g->foot(rs);  // both metatarsal heads at the same height (no roll)
+    // On the bench the instep rests as it lies (subtalar neutral).
+    r[7] = bench ? s.q[g->coord("subtalar_angle_" + rs)]
+                 : point_in_ground(s, rf.body, rf.sole_body[1]).y() -
+                       point_in_ground(s, rf.body, rf.sole_body[3]).y();
+  };
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -699,6 +903,8 @@ void validate_exercise_parameters(const ExerciseParameters& p, double body_mass_
         "frames_per_rep must be in [10, 10000], got " + std::to_string(p.frames_per_rep));
   check(std::isfinite(p.band_stiffness_n_per_m) && p.band_stiffness_n_per_m >= 0.0,
         "band_stiffness_n_per_m must be >= 0 N/m, got " + fmt(p.band_stiffness_n_per_m));
+  check(std::isfinite(p.height_m) && (p.height_m == 0.0 || (p.height_m >= 0.15 && p.height_m <= 0.80)),
+        "height_m must be 0 (the exercise's default) or in [0.15, 0.80] m, got " + fmt(p.height_m));
 }
 
 GeneratedExercise generate_exercise(const Model& model, const std::string& name,
@@ -735,6 +941,14 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
     define_lying(G, params, 0.0, 92.0, 116.0, 95.0, true);
   else if (n == "hip_thrust")
     define_lying(G, params, 0.40, 60.0, 95.0, 90.0, false);
+  else if (n == "sit_to_stand")
+    define_sit_to_stand(G, params, placement);
+  else if (n == "forward_lunge")
+    define_split(G, params, placement, SplitKind::ForwardLunge);
+  else if (n == "reverse_lunge")
+    define_split(G, params, placement, SplitKind::ReverseLunge);
+  else if (n == "bulgarian_split_squat")
+    define_split(G, params, placement, SplitKind::Bulgarian);
   return G.run(*it);
 }
 

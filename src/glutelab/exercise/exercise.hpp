@@ -31,6 +31,9 @@ struct ExerciseParameters {
   int frames_per_rep = 100;                       ///< samples of the repetition, [10, 10000]
   double band_stiffness_n_per_m = 0.0;            ///< elastic band exercises, >= 0 (none implemented yet)
   Side side = Side::Right;                        ///< working side of unilateral exercises
+  /// Rear-foot bench height of bulgarian_split_squat (default 0.45 m; also the seat of the not yet
+  /// catalogued sit_to_stand, default 0.42 m), 0 or [0.15, 0.80] m; 0: the exercise's default.
+  double height_m = 0.0;
 };
 
 /// A catalogued exercise.
@@ -49,9 +52,11 @@ struct ExerciseLoad {
   std::string name;  ///< e.g. "foot_r", "bench", "barbell"
   int body = 0;      ///< Model::bodies index the load acts on
   bool contact = false;
-  std::vector<bool> active;                  ///< per frame: the contact carries load
-  std::vector<Vec3> force_n;                 ///< per frame
-  std::vector<Vec3> point_m;                 ///< per frame: centre of pressure / point of application
+  double height_m = 0.0;      ///< contacts: height of the supporting plane (floor 0, bench, chair, box)
+  bool scheduled = false;     ///< contacts: planted only in part of the repetition (a chair until seat-off)
+  std::vector<bool> active;   ///< per frame: the contact carries load
+  std::vector<Vec3> force_n;  ///< per frame
+  std::vector<Vec3> point_m;  ///< per frame: centre of pressure / point of application
   std::vector<Vec3> torque_n_m;              ///< per frame: free moment (vertical for contacts)
   std::vector<std::vector<Vec3>> polygon_m;  ///< per frame: contact patch corners (ground; contacts only)
 };
