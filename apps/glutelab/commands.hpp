@@ -14,6 +14,8 @@ void add_muscle_analysis_command(CLI::App& app);
 void add_inverse_dynamics_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_static_optimization_commands(CLI::App& app);
+/// `exercises`, `analyze` and `rank` (cmd_exercises.cpp).
+void add_exercise_commands(CLI::App& app);
 
 /// Runs an AnalyzeTool setup (StaticOptimization, JointReaction); outputs go to `results_dir` when not empty.
 void run_analyze_setup(const std::filesystem::path& setup_file,

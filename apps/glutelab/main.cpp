@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   glutelab::cli::add_muscle_analysis_command(app);
   glutelab::cli::add_inverse_dynamics_command(app);
   glutelab::cli::add_static_optimization_commands(app);
+  glutelab::cli::add_exercise_commands(app);
   glutelab::cli::add_run_command(app);
   glutelab::cli::add_bench_command(app);
   try {
