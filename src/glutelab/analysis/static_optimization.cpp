@@ -22,6 +22,9 @@ namespace glutelab {
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
+/// Physiological mode: an elastic-tendon muscle's equilibrium is recomputed when its activation
+/// estimate moved by more than this since the last evaluation.
+constexpr double kActivationTolerance = 1e-3;
 
 double bound_or_infinite(double v) { return std::abs(v) >= 1e299 ? std::copysign(kInfinity, v) : v; }
 
@@ -201,6 +204,7 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
     Eigen::MatrixXd arms(m, nm), A(m, n);
     LeastEffortWorkspace qp(m, n);
     Eigen::VectorXd activation_guess = Eigen::VectorXd::Constant(nm, 0.05);
+    Eigen::VectorXd equilibrium_activation = Eigen::VectorXd::Constant(nm, -1.0);
     for (int f = begin; f < end; ++f) {
       s.q = result.q.row(f).transpose();
       s.qdot = result.qdot.row(f).transpose();
@@ -234,8 +238,17 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
       const int passes = physiological ? std::max(1, options.tendon_iterations) : 1;
       LeastEffortResult solved;
       for (int pass = 0; pass < passes; ++pass) {
+        // After the first pass only elastic-tendon muscles whose activation moved since their last
+        // equilibrium are re-evaluated; when none moved, the fixed point is reached.
+        int reevaluated = 0;
         for (int i = 0; i < nm; ++i) {
           const MuscleParameters& p = layout.muscles[static_cast<std::size_t>(i)];
+          const bool elastic = physiological && model.muscles[static_cast<std::size_t>(i)].applies_force &&
+                               !(p.model != MuscleModel::Thelen2003 && p.ignore_tendon_compliance);
+          if (pass > 0 &&
+              (!elastic || std::abs(activation_guess[i] - equilibrium_activation[i]) < kActivationTolerance))
+            continue;
+          if (pass > 0) ++reevaluated;
           if (!model.muscles[static_cast<std::size_t>(i)].applies_force) {
             per_activation[i] = passive[i] = 0.0;
           } else if (!physiological) {
@@ -252,6 +265,7 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
             passive[i] = rigid_tendon_passive_force(p, lengths[i], speeds[i]);
           } else {
             // Elastic tendon in equilibrium at the current activation estimate.
+            equilibrium_activation[i] = activation_guess[i];
             const double a = std::clamp(activation_guess[i], std::max(0.01, p.minimum_activation), 1.0);
             const FiberState st =
                 equilibrium_state(p, lengths[i], speeds[i], a, opensim_equilibrium_velocity(p.model));
@@ -260,6 +274,7 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
             passive[i] = st.passive_fiber_force_N * st.cos_pennation;
           }
         }
+        if (pass > 0 && reevaluated == 0) break;
         for (int i = 0; i < nm; ++i) A.col(i) = arms.col(i) * per_activation[i];
         b = b_dynamics;
         if (physiological) b.noalias() -= arms * passive;

@@ -46,7 +46,7 @@ struct StaticOptimizationOptions {
   double end_s = std::numeric_limits<double>::infinity();
   int step_interval = 1;      ///< analyse every n-th row of the states (plus the last)
   int threads = 0;            ///< 0: all cores
-  int tendon_iterations = 4;  ///< physiological mode, elastic tendons: fixed-point passes
+  int tendon_iterations = 4;  ///< physiological mode, elastic tendons: at most this many fixed-point passes
   bool force_ipopt = false;   ///< solve p = 2 with Ipopt too (to check the dedicated solver)
   std::function<void(int done, int total)> progress;
 };
