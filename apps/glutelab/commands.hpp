@@ -16,6 +16,8 @@ void add_run_command(CLI::App& app);
 void add_static_optimization_commands(CLI::App& app);
 /// `exercises`, `analyze` and `rank` (cmd_exercises.cpp).
 void add_exercise_commands(CLI::App& app);
+/// `sweep femur`: the femur length sweep (cmd_sweep.cpp).
+void add_sweep_command(CLI::App& app);
 
 /// Runs an AnalyzeTool setup (StaticOptimization, JointReaction); outputs go to `results_dir` when not empty.
 void run_analyze_setup(const std::filesystem::path& setup_file,

@@ -125,5 +125,18 @@ TEST(CliExercises, BadInput) {
   }
 }
 
+TEST(CliExercises, FemurSweepWritesItsTablesAndRefusesImpossibleRatios) {
+  const auto dir = test::temp_dir("cli_sweep");
+  const RunResult r =
+      run_cli("sweep femur --exercise back_squat --ratios 0.9,1.2 --frames 30 -o " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(dir / "femur_sweep.csv"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "femur_sweep.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "femur_sweep.svg"));
+  const RunResult bad = run_cli("sweep femur --ratios 0,1 -o " + dir.string());
+  EXPECT_NE(bad.exit_code, 0) << bad.output;
+  EXPECT_NE(error_line(bad).find("ratio"), std::string::npos) << bad.output;
+}
+
 }  // namespace
 }  // namespace glutelab
