@@ -2,55 +2,26 @@
 // one clear line naming the file (and line/column where there is one), a non-zero exit and no crash.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.hpp"
 #include "glutelab/io/storage.hpp"
 #include "test_paths.hpp"
 
 namespace glutelab {
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-RunResult run_cli(const std::string& args) {
-  const std::string cmd = test::cli_path().string() + " " + args + " 2>&1";
-  RunResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), pipe)) r.output += buf.data();
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
+using test::error_line;
+using test::run_cli;
+using test::RunResult;
 void write_file(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
 
 std::string default_model() { return test::project_data("models/gait2392_subject01.osim").string(); }
-
-// The last line that starts with "error:" — there must be exactly one.
-std::string error_line(const RunResult& r) {
-  std::string found;
-  int count = 0;
-  std::size_t pos = 0;
-  while ((pos = r.output.find("error:", pos)) != std::string::npos) {
-    const auto end = r.output.find('\n', pos);
-    found = r.output.substr(pos, end - pos);
-    ++count;
-    pos = end;
-  }
-  return count == 1 ? found : "";
-}
 
 TEST(Cli, EveryCommandHasHelp) {
   for (const std::string cmd : {"", "inspect", "muscle-analysis"}) {

@@ -2,8 +2,6 @@
 // input (unknown exercise or muscle, impossible body, negative load) with one error line.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,43 +9,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.hpp"
 #include "glutelab/io/storage.hpp"
 #include "test_paths.hpp"
 
 namespace glutelab {
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-RunResult run_cli(const std::string& args, bool merge_stderr = true) {
-  const std::string cmd = test::cli_path().string() + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  RunResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), pipe)) r.output += buf.data();
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-// The last line that starts with "error:" — there must be exactly one.
-std::string error_line(const RunResult& r) {
-  std::string found;
-  int count = 0;
-  std::size_t pos = 0;
-  while ((pos = r.output.find("error:", pos)) != std::string::npos) {
-    const auto end = r.output.find('\n', pos);
-    found = r.output.substr(pos, end - pos);
-    ++count;
-    pos = end;
-  }
-  return count == 1 ? found : "";
-}
-
+using test::error_line;
+using test::run_cli;
+using test::RunResult;
 TEST(CliExercises, ListAsJson) {
   const RunResult r = run_cli("exercises --json", false);
   ASSERT_EQ(r.exit_code, 0) << r.output;
