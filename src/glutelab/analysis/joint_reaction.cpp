@@ -1,4 +1,5 @@
 #include "glutelab/analysis/joint_reaction.hpp"
+#include "glutelab/model/names.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -12,12 +13,6 @@
 
 namespace glutelab {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 const std::string& pick(const std::vector<std::string>& values, std::size_t i) {
   return values.size() == 1 ? values[0] : values[i];
@@ -96,7 +91,7 @@ std::vector<JointReactionRequest> joint_reaction_requests(const Model& model,
                                                           const std::vector<std::string>& apply_on,
                                                           const std::vector<std::string>& express_in) {
   std::vector<int> joint_indices;
-  if (joints.empty() || (joints.size() == 1 && lower(joints[0]) == "all")) {
+  if (joints.empty() || (joints.size() == 1 && to_lower(joints[0]) == "all")) {
     for (std::size_t j = 0; j < model.joints.size(); ++j) joint_indices.push_back(static_cast<int>(j));
   } else {
     for (const std::string& name : joints) {
@@ -120,15 +115,15 @@ std::vector<JointReactionRequest> joint_reaction_requests(const Model& model,
     JointReactionRequest r;
     r.joint = joint_indices[i];
     const Joint& joint = model.joints[static_cast<std::size_t>(r.joint)];
-    const std::string on = apply_on.empty() ? "child" : lower(pick(apply_on, i));
+    const std::string on = apply_on.empty() ? "child" : to_lower(pick(apply_on, i));
     if (on != "child" && on != "parent")
       throw std::invalid_argument("apply_on_bodies must be 'child' or 'parent', got '" + pick(apply_on, i) +
                                   "'");
     r.on_child = on == "child";
     const std::string frame = express_in.empty() ? "ground" : pick(express_in, i);
-    if (lower(frame) == "child")
+    if (to_lower(frame) == "child")
       r.frame = joint.child_body;
-    else if (lower(frame) == "parent")
+    else if (to_lower(frame) == "parent")
       r.frame = joint.parent_body;
     else {
       r.frame = model.frame_index(frame);

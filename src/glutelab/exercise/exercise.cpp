@@ -1,4 +1,5 @@
 #include "glutelab/exercise/exercise.hpp"
+#include "glutelab/model/names.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -70,21 +71,6 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        LoadPlacement::None, true},
   };
   return catalog;
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string fmt(double v) {
@@ -859,16 +845,9 @@ void define_split(Generator& G, const ExerciseParameters& P, LoadPlacement place
 const std::vector<ExerciseInfo>& exercise_catalog() { return catalog_storage(); }
 
 std::string closest_exercise_name(const std::string& name) {
-  std::string best;
-  std::size_t best_d = std::numeric_limits<std::size_t>::max();
-  for (const ExerciseInfo& e : exercise_catalog()) {
-    const std::size_t d = edit_distance(name, e.name);
-    if (d < best_d) {
-      best_d = d;
-      best = e.name;
-    }
-  }
-  return best;
+  std::vector<std::string> names;
+  for (const ExerciseInfo& e : exercise_catalog()) names.push_back(e.name);
+  return closest_name(name, names);
 }
 
 std::string to_string(LoadPlacement placement) {

@@ -1,4 +1,5 @@
 #include "glutelab/exercise/work_analysis.hpp"
+#include "glutelab/model/names.hpp"
 
 #include <algorithm>
 #include <array>
@@ -28,23 +29,11 @@ bool ends_with(const std::string& s, const std::string& end) {
 
 bool starts_with(const std::string& s, const std::string& start) { return s.rfind(start, 0) == 0; }
 
-std::string lower_with_spaces(const std::string& s) {
+std::string lower_with_spaces(std::string_view s) {
   std::string out;
   for (char c : s)
     out += c == '_' || c == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 int require_coordinate(const Model& model, const std::string& name) {
@@ -403,15 +392,7 @@ std::string resolve_muscle_or_group(const Model& model, const std::string& name)
     if (mu.name == name + "_r" || mu.name == name + "_l") return name;
     candidates.push_back(mu.name);
   }
-  std::string best;
-  std::size_t best_d = std::numeric_limits<std::size_t>::max();
-  for (const std::string& c : candidates) {
-    const std::size_t d = edit_distance(lower_with_spaces(name), lower_with_spaces(c));
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
+  const std::string best = closest_name(name, candidates, lower_with_spaces);
   throw std::invalid_argument("unknown muscle or group '" + name + "'; did you mean '" + best + "'?");
 }
 

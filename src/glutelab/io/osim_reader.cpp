@@ -1,6 +1,7 @@
 // Reader for OpenSim .osim models (4.x documents and 3.x-era layouts). See docs/osim-format.md for
 // the semantics implemented here.
 #include "glutelab/io/osim_reader.hpp"
+#include "glutelab/model/names.hpp"
 
 #include <algorithm>
 #include <array>
@@ -34,11 +35,6 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 }
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
 }
 
 /// "<Type name=\"x\">" for messages.
@@ -268,7 +264,7 @@ void OsimReader::index_components(xml_node element, const std::string& path) {
     if (!name.empty()) {
       child_path = (path == "/" ? "" : path) + "/" + name;
     } else if (ends_with(tag, "Set") && child.child("objects")) {
-      child_path = (path == "/" ? "" : path) + "/" + lower(std::string(tag));
+      child_path = (path == "/" ? "" : path) + "/" + to_lower(std::string(tag));
     }
     if (child_path != path) {
       path_of_[child.internal_object()] = child_path;
@@ -1039,7 +1035,7 @@ void OsimReader::read_wrap_object(xml_node node, int frame) {
                                                     doc_.child_vec3(node, "xyz_body_rotation", Vec3::Zero()));
   w.active = doc_.child_bool(node, "active", true);
   if (auto q = node.child("quadrant")) {
-    std::string text = lower(osim::trimmed_text(q));
+    std::string text = to_lower(osim::trimmed_text(q));
     // "Unassigned" is what OpenSim writes when the property was never set: all quadrants.
     if (text.empty() || text == "all" || text == "unassigned") {
       w.quadrant_axis = -1;
@@ -1170,7 +1166,7 @@ GeometryPath OsimReader::read_path(xml_node path_node) {
            "dangling reference: unknown wrap object '" + object_name + "'");
     }
     wrap.wrap_object = it->second;
-    const std::string method = lower(osim::XmlDocument::child_text(node, "method"));
+    const std::string method = to_lower(osim::XmlDocument::child_text(node, "method"));
     if (method.empty() || method == "hybrid") {
       wrap.method = WrapMethod::Hybrid;
     } else if (method == "midpoint") {
@@ -1241,7 +1237,7 @@ void OsimReader::read_muscle(xml_node node) {
   // Every other scalar property, and those of curve elements as "Curve/property".
   auto store = [&](const std::string& key, xml_node element) {
     const std::string text = osim::trimmed_text(element);
-    const std::string low = lower(text);
+    const std::string low = to_lower(text);
     if (low == "true" || low == "false") {
       m.parameters[key] = low == "true" ? 1.0 : 0.0;
       return;
@@ -1458,7 +1454,7 @@ Model OsimReader::read() {
   model_.file = doc_.name();
   model_.gravity = doc_.child_vec3(model_node_, "gravity", model_.gravity);
   if (auto units = model_node_.child("length_units")) {
-    const std::string u = lower(osim::trimmed_text(units));
+    const std::string u = to_lower(osim::trimmed_text(units));
     if (!u.empty() && u != "meters" && u != "meter" && u != "m")
       fail(units, "length_units '" + u + "' are not supported; expected meters");
   }

@@ -1,6 +1,7 @@
 // Reading and writing OpenSim Storage (.sto/.mot) and reading .trc marker files. The accepted forms
-// are described in docs/storage-format.md.
+// are listed at read_storage and read_trc (storage.hpp).
 #include "glutelab/io/storage.hpp"
+#include "glutelab/model/names.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -41,12 +42,6 @@ std::string_view trim(std::string_view s) {
 }
 
 bool is_blank(std::string_view s) { return trim(s).empty(); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 /// Splits at runs of spaces and tabs (no empty fields).
 void split_whitespace(std::string_view line, std::vector<Field>& out) {
@@ -170,7 +165,7 @@ int integer_or_throw(const fs::path& file, int line, std::string_view text, cons
 }
 
 bool yes_no_or_throw(const fs::path& file, int line, std::string_view text, const std::string& key) {
-  const std::string v = lower(trim(text));
+  const std::string v = to_lower(trim(text));
   if (v == "yes" || v == "true" || v == "1") return true;
   if (v == "no" || v == "false" || v == "0") return false;
   throw InputError(file, line, 0, key + " is '" + std::string(trim(text)) + "'; expected yes or no");
@@ -184,7 +179,7 @@ std::string format_number(double value) {
 
 /// Header keys that write_storage produces itself (and read_storage does not keep as metadata).
 bool is_structural_key(const std::string& key) {
-  const std::string k = lower(key);
+  const std::string k = to_lower(key);
   return k == "version" || k == "nrows" || k == "ncolumns" || k == "indegrees" || k == "datarows" ||
          k == "datacolumns" || k == "name";
 }
@@ -258,7 +253,7 @@ TimeTable read_storage(const fs::path& file, std::size_t max_bytes) {
   }
   // OpenSim's rule: a .mot file without a version number is an old SIMM motion, whose angles are in
   // degrees; otherwise the inDegrees key decides (absent means radians).
-  const bool is_mot = lower(file.extension().string()) == ".mot";
+  const bool is_mot = to_lower(file.extension().string()) == ".mot";
   table.in_degrees = (!version && is_mot) ? true : header_in_degrees.value_or(false);
 
   // Column labels: the first non-blank line after endheader.
@@ -496,7 +491,7 @@ MarkerTable read_trc(const fs::path& file) {
       num_frames = integer_or_throw(file, values_line, value.text, key);
     } else if (key == "Units") {
       table.units = std::string(value.text);
-      const std::string u = lower(value.text);
+      const std::string u = to_lower(value.text);
       have_units = true;
       if (u == "mm") {
         scale_to_m = 1e-3;
@@ -521,7 +516,7 @@ MarkerTable read_trc(const fs::path& file) {
   } else {
     split_whitespace(line, fields);
   }
-  if (fields.size() < 2 || lower(fields[0].text) != "frame#" || lower(fields[1].text) != "time") {
+  if (fields.size() < 2 || to_lower(fields[0].text) != "frame#" || to_lower(fields[1].text) != "time") {
     throw InputError(file, names_line, 1, "expected the marker-name line to start with 'Frame#' and 'Time'");
   }
   for (std::size_t i = 2; i < fields.size(); ++i) {
@@ -585,7 +580,7 @@ MarkerTable read_trc(const fs::path& file) {
       const NumberStatus status = parse_number(f.text, value);
       if (status == NumberStatus::Ok) {
         data.push_back(value * scale_to_m);
-      } else if (lower(f.text) == "nan") {
+      } else if (to_lower(f.text) == "nan") {
         data.push_back(std::numeric_limits<double>::quiet_NaN());  // written by some tools for a gap
       } else {
         const std::size_t marker = (i - 2) / 3;

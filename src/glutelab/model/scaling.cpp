@@ -1,5 +1,6 @@
 // Body scaling: de Leva 1996 anthropometry and OpenSim's ScaleTool model scaling (see scaling.hpp).
 #include "glutelab/model/scaling.hpp"
+#include "glutelab/model/names.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -80,15 +81,9 @@ void require_ratio_consistent(const std::string& field, double ratio, double num
            format(ratio) + " contradicts the measured lengths (their ratio is " + format(actual) + ")");
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 /// "_r"/"_l" suffix of a body name ("" for central bodies).
 std::string side_of(const std::string& body_name) {
-  const std::string n = lower(body_name);
+  const std::string n = to_lower(body_name);
   if (n.size() > 2 && n[n.size() - 2] == '_' && (n.back() == 'r' || n.back() == 'l'))
     return n.substr(n.size() - 1);
   return "";
@@ -174,7 +169,7 @@ LongBone find_long_bone(const Model& model, Segment segment, Segment distal_segm
     const Joint& joint = model.joints[j];
     if (joint.parent_body == bone.body &&
         segment_of_body(model.bodies[static_cast<std::size_t>(joint.child_body)].name) == distal_segment &&
-        lower(model.bodies[static_cast<std::size_t>(joint.child_body)].name).find("patella") ==
+        to_lower(model.bodies[static_cast<std::size_t>(joint.child_body)].name).find("patella") ==
             std::string::npos) {
       bone.distal_joint = static_cast<int>(j);
       break;
@@ -340,7 +335,7 @@ SegmentInertia segment_inertia(const BodyDescription& body, Segment segment) {
 }
 
 std::optional<Segment> segment_of_body(const std::string& body_name) {
-  std::string n = lower(body_name);
+  std::string n = to_lower(body_name);
   if (!side_of(n).empty()) n = n.substr(0, n.size() - 2);
   static const std::map<std::string, Segment> kByName{
       {"pelvis", Segment::LowerTrunk}, {"torso", Segment::UpperTrunk}, {"thorax", Segment::UpperTrunk},
