@@ -106,8 +106,10 @@ void validate_exercise_parameters(const ExerciseParameters& p, double body_mass_
         "tempo_s must be in [0.5, 60] s, got " + fmt(p.tempo_s));
   check(p.frames_per_rep >= 10 && p.frames_per_rep <= 10000,
         "frames_per_rep must be in [10, 10000], got " + std::to_string(p.frames_per_rep));
-  check(std::isfinite(p.band_stiffness_n_per_m) && p.band_stiffness_n_per_m >= 0.0,
-        "band_stiffness_n_per_m must be >= 0 N/m, got " + fmt(p.band_stiffness_n_per_m));
+  check(std::isfinite(p.band_stiffness_n_per_m) && p.band_stiffness_n_per_m <= 5000.0,
+        "band_stiffness_n_per_m must be < 0 (the exercise's default band), 0 (no band) or at most 5000 N/m, "
+        "got " +
+            fmt(p.band_stiffness_n_per_m));
   check(std::isfinite(p.height_m) && (p.height_m == 0.0 || (p.height_m >= 0.15 && p.height_m <= 0.80)),
         "height_m must be 0 (the exercise's default) or in [0.15, 0.80] m, got " + fmt(p.height_m));
 }

@@ -54,6 +54,18 @@ struct LoadPoint {
   double fraction = 1.0;
 };
 
+// An elastic band between points on two bodies (a loop around the knees or ankles): its tension
+// stiffness x max(0, length - rest_length) pulls both ends towards each other.
+struct BandDef {
+  std::string name;
+  int body_a = 0, body_b = 0;
+  Vec3 point_a = Vec3::Zero(), point_b = Vec3::Zero();  // body frames
+  double stiffness_n_per_m = 0.0, rest_length_m = 0.0;
+  double length(const State& s) const {
+    return (point_in_ground(s, body_b, point_b) - point_in_ground(s, body_a, point_a)).norm();
+  }
+};
+
 // A coordinate change driven by one unknown: q[coordinate] += gain * x.
 using Unknown = std::vector<std::pair<int, double>>;
 
@@ -117,6 +129,12 @@ class Generator {
   int anchor = 0;                     // contact planted by the pelvis translation
   Vec3 anchor_target = Vec3::Zero();  // where its centre goes
   std::vector<LoadPoint> load_points;
+  std::vector<BandDef> bands;
+  const ExerciseParameters& params() const { return params_; }
+  /// The band stiffness the user chose, or `default_n_per_m` when the parameter is negative (default).
+  double band_stiffness(double default_n_per_m) const {
+    return params_.band_stiffness_n_per_m < 0.0 ? default_n_per_m : params_.band_stiffness_n_per_m;
+  }
   bool isometric = false;
   double p() const { return p_; }  // progress of the pose being solved (for p-dependent residuals)
   // A pre-solve (posture at progress p) must not warm-start the repetition from another branch.
