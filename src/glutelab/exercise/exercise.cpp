@@ -102,8 +102,8 @@ void validate_exercise_parameters(const ExerciseParameters& p, double body_mass_
         "stance_width_m must be in [0.10, 0.80] m, got " + fmt(p.stance_width_m));
   check(std::isfinite(p.load_kg) && p.load_kg >= 0.0 && p.load_kg <= 5.0 * body_mass_kg,
         "load_kg must be in [0, " + fmt(5.0 * body_mass_kg) + "] kg (5 x body mass), got " + fmt(p.load_kg));
-  check(std::isfinite(p.tempo_s) && p.tempo_s >= 0.5 && p.tempo_s <= 60.0,
-        "tempo_s must be in [0.5, 60] s, got " + fmt(p.tempo_s));
+  check(std::isfinite(p.tempo_s) && (p.tempo_s == 0.0 || (p.tempo_s >= 0.5 && p.tempo_s <= 60.0)),
+        "tempo_s must be 0 (the exercise's default) or in [0.5, 60] s, got " + fmt(p.tempo_s));
   check(p.frames_per_rep >= 10 && p.frames_per_rep <= 10000,
         "frames_per_rep must be in [10, 10000], got " + std::to_string(p.frames_per_rep));
   check(std::isfinite(p.band_stiffness_n_per_m) && p.band_stiffness_n_per_m <= 5000.0,
@@ -129,33 +129,35 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
         "placement: a load_kg > 0 needs a placement (back_barbell, front_rack, hands or "
         "hips) for exercise '" +
         name + "'");
-  Generator G(model, params);
+  ExerciseParameters resolved = params;
+  if (resolved.tempo_s == 0.0) resolved.tempo_s = it->default_tempo_s;
+  Generator G(model, resolved);
   if (params.load_kg > 0.0) G.load_points = load_points_for(G, placement, model);
   const std::string& n = it->name;
   if (n == "bodyweight_squat" || n == "goblet_squat" || n == "back_squat" || n == "front_squat")
-    define_squat(G, params, placement);
+    define_squat(G, resolved, placement);
   else if (n == "romanian_deadlift")
-    define_hinge(G, params, false);
+    define_hinge(G, resolved, false);
   else if (n == "conventional_deadlift")
-    define_hinge(G, params, true);
+    define_hinge(G, resolved, true);
   else if (n == "standing_glute_squeeze")
-    define_squeeze(G, params);
+    define_squeeze(G, resolved);
   else if (n == "single_leg_stance")
-    define_single_leg_stance(G, params);
+    define_single_leg_stance(G, resolved);
   else if (n == "glute_bridge")
-    define_lying(G, params, 0.0, 92.0, 118.0, 95.0, false);
+    define_lying(G, resolved, 0.0, 92.0, 118.0, 95.0, false);
   else if (n == "single_leg_glute_bridge")
-    define_lying(G, params, 0.0, 92.0, 116.0, 95.0, true);
+    define_lying(G, resolved, 0.0, 92.0, 116.0, 95.0, true);
   else if (n == "hip_thrust")
-    define_lying(G, params, 0.40, 60.0, 95.0, 90.0, false);
+    define_lying(G, resolved, 0.40, 60.0, 95.0, 90.0, false);
   else if (n == "sit_to_stand")
-    define_sit_to_stand(G, params, placement);
+    define_sit_to_stand(G, resolved, placement);
   else if (n == "forward_lunge")
-    define_split(G, params, placement, SplitKind::ForwardLunge);
+    define_split(G, resolved, placement, SplitKind::ForwardLunge);
   else if (n == "reverse_lunge")
-    define_split(G, params, placement, SplitKind::ReverseLunge);
+    define_split(G, resolved, placement, SplitKind::ReverseLunge);
   else if (n == "bulgarian_split_squat")
-    define_split(G, params, placement, SplitKind::Bulgarian);
+    define_split(G, resolved, placement, SplitKind::Bulgarian);
   return G.run(*it);
 }
 

@@ -108,7 +108,9 @@ Eigen::VectorXd Generator::pose(double p, State& s) const {
     s.q = q0;
     compute_positions(model_, s);
   }
-  const Vec3 shift = anchor_target - contacts[static_cast<std::size_t>(anchor)].centre(s);
+  const auto [anchor_now, target_now] =
+      anchor_at ? anchor_at(p) : std::pair<int, Vec3>(anchor, anchor_target);
+  const Vec3 shift = target_now - contacts[static_cast<std::size_t>(anchor_now)].centre(s);
   Eigen::VectorXd q = s.q;
   q[coord("pelvis_tx")] += shift.x();
   q[coord("pelvis_ty")] += shift.y();
@@ -138,7 +140,7 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
     loads[c].body = contacts[c].body;
     loads[c].contact = true;
     loads[c].height_m = contacts[c].height;
-    loads[c].scheduled = contacts[c].active_below <= 1.0;
+    loads[c].scheduled = contacts[c].scheduled();
   }
   for (const LoadPoint& lp : load_points) {
     ExerciseLoad l;
@@ -228,7 +230,7 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
       patch.centre_m.y() = contacts[c].height;
       loads[c].polygon_m[static_cast<std::size_t>(f)] = contacts[c].polygon(s);
       loads[c].point_m[static_cast<std::size_t>(f)] = patch.centre_m;  // an off contact keeps its centre
-      if (!(pt < contacts[c].active_below)) continue;
+      if (!contacts[c].planted(pt)) continue;
       patches.push_back(patch);
       which.push_back(c);
       for (const Vec3& v : loads[c].polygon_m[static_cast<std::size_t>(f)]) support.push_back(v);

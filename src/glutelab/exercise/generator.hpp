@@ -28,7 +28,10 @@ struct ContactDef {
   Vec3 point_body = Vec3::Zero();       // point contact (body frame)
   double height = 0.0;                  // plane height (m)
   double half_x = 0.05, half_z = 0.15;  // point contacts: half sizes of the patch (m)
-  double active_below = 2.0;            // planted while the progress p < active_below (chair: seat-off)
+  // Lifted (no load) while lift_from <= p < lift_to: a chair after seat-off, a stepping foot.
+  double lift_from = 2.0, lift_to = 3.0;
+  bool planted(double p) const { return !(p >= lift_from && p < lift_to); }
+  bool scheduled() const { return lift_from <= 1.0; }
   Vec3 centre(const State& s) const {
     if (sole_body.empty()) return point_in_ground(s, body, point_body);
     Vec3 c = Vec3::Zero();
@@ -128,6 +131,8 @@ class Generator {
   std::vector<ContactDef> contacts;
   int anchor = 0;                     // contact planted by the pelvis translation
   Vec3 anchor_target = Vec3::Zero();  // where its centre goes
+  // When set, the anchor contact and its target at progress p (stepping exercises plant another foot).
+  std::function<std::pair<int, Vec3>(double p)> anchor_at;
   std::vector<LoadPoint> load_points;
   std::vector<BandDef> bands;
   const ExerciseParameters& params() const { return params_; }

@@ -122,7 +122,7 @@ void define_sit_to_stand(Generator& G, const ExerciseParameters& P, LoadPlacemen
     c.half_x = 0.06;
     c.half_z = 0.06;
     c.height = H;
-    c.active_below = ps;
+    c.lift_from = ps;
     chair.push_back(c);
   }
   const int tilt = G.coord("pelvis_tilt");
