@@ -33,6 +33,19 @@ const std::vector<ExerciseInfo>& catalog_storage() {
       {"conventional_deadlift", "Conventional deadlift", "Lift the bar from a hip-and-knee bend to standing.",
        "bar over mid-foot, hips back, shins near vertical, push the floor, lock out with the glutes",
        LoadPlacement::Hands, false},
+      {"single_leg_deadlift", "Single-leg deadlift",
+       "Hinge on one leg, the free leg reaching back in line with the trunk, weight in the hands.",
+       "hips square, hinge from the stance hip, back leg in line with the spine, soft stance knee",
+       LoadPlacement::Hands, true},
+      {"kettlebell_swing", "Kettlebell swing",
+       "Swing a kettlebell from between the thighs to chest height with a hip snap, continuously.",
+       "hike the bell back, hips back with shins vertical, snap the hips and squeeze the glutes, arms "
+       "just guide",
+       LoadPlacement::Hands, false, 1.2},
+      {"step_up", "Step-up",
+       "Step onto a box with the working foot and stand up on it, the other knee driving up.",
+       "whole foot on the box, lean slightly forward, push through the heel, don't push off the back foot",
+       LoadPlacement::Hands, true, 4.0},
       {"glute_bridge", "Glute bridge", "Lying on the back, lift the hips off the floor with the feet flat.",
        "posterior pelvic tilt, squeeze at the top, ribs down", LoadPlacement::None, false},
       {"single_leg_glute_bridge", "Single-leg glute bridge",
@@ -46,8 +59,11 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        "tuck the pelvis under (posterior tilt), squeeze, knees soft", LoadPlacement::None, false},
       {"single_leg_stance", "Single-leg stance", "Balance on one leg with the other knee lifted.",
        "stand tall, keep the pelvis level, stance knee soft", LoadPlacement::None, true},
-      // sit_to_stand (define_sit_to_stand) is not catalogued yet: at 60 frames per repetition its
-      // solution jumps near seat-off (a vertical reaction < 0 results); see docs/exercises.md.
+      {"sit_to_stand", "Sit-to-stand", "Stand up from a chair without the hands and sit back down.",
+       "feet under the knees, lean forward until the weight is on the feet, drive through the heels, sit "
+       "back "
+       "slowly",
+       LoadPlacement::None, false, 4.0},
       {"forward_lunge", "Forward lunge",
        "Split-stance lunge with the working leg in front: lower until both knees are bent, then rise.",
        "long stride, torso tall, front knee over the toes, back knee towards the floor", LoadPlacement::None,
@@ -140,6 +156,12 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
     define_hinge(G, resolved, false);
   else if (n == "conventional_deadlift")
     define_hinge(G, resolved, true);
+  else if (n == "kettlebell_swing")
+    define_kettlebell_swing(G, resolved);
+  else if (n == "single_leg_deadlift")
+    define_single_leg_deadlift(G, resolved);
+  else if (n == "step_up")
+    define_step_up(G, resolved, placement);
   else if (n == "standing_glute_squeeze")
     define_squeeze(G, resolved);
   else if (n == "single_leg_stance")

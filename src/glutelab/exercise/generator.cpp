@@ -235,6 +235,12 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
       which.push_back(c);
       for (const Vec3& v : loads[c].polygon_m[static_cast<std::size_t>(f)]) support.push_back(v);
     }
+    if (!(F.y() > 0.0))
+      throw std::invalid_argument(
+          "tempo_s: at t = " + fmt(t) + " s the repetition of '" + info.name +
+          "' accelerates the body downwards faster than gravity (the contacts would have "
+          "to pull with " +
+          fmt(-F.y()) + " N); choose a slower tempo than " + fmt(T) + " s");
     const std::vector<ContactLoad> cl = distribute_wrench(patches, F, M);
     for (std::size_t i = 0; i < which.size(); ++i) {
       ExerciseLoad& l = loads[which[i]];

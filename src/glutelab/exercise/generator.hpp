@@ -3,6 +3,7 @@
 // contacts, load points, elastic bands) and turns it into a GeneratedExercise with consistent loads.
 #pragma once
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <utility>
@@ -141,6 +142,11 @@ class Generator {
     return params_.band_stiffness_n_per_m < 0.0 ? default_n_per_m : params_.band_stiffness_n_per_m;
   }
   bool isometric = false;
+  bool cyclic = false;
+  // Progress linear in time within the move phases: for multi-phase exercises whose pose functions blend
+  // each phase with zero slope at its ends (so speeds and accelerations stay continuous), time is then
+  // shared between the phases in proportion to their progress ranges.
+  bool linear_progress = false;    // p = (1 - cos 2 pi t / T) / 2: a continuous swing with no static frames
   double p() const { return p_; }  // progress of the pose being solved (for p-dependent residuals)
   // A pre-solve (posture at progress p) must not warm-start the repetition from another branch.
   void reset_warm_start() const { warm_.resize(0); }
@@ -167,8 +173,10 @@ class Generator {
   // 35 %, rest 10 % (an isometric exercise holds p = 1 throughout).
   double progress(double t) const {
     if (isometric) return 1.0;
+    if (cyclic) return 0.5 * (1.0 - std::cos(2.0 * 3.141592653589793 * t / params_.tempo_s));
     const double u = std::clamp(t / params_.tempo_s, 0.0, 1.0);
-    auto mj = [](double v) { return v * v * v * (10.0 - 15.0 * v + 6.0 * v * v); };
+    const bool linear = linear_progress;
+    auto mj = [linear](double v) { return linear ? v : v * v * v * (10.0 - 15.0 * v + 6.0 * v * v); };
     if (u <= 0.10) return 0.0;
     if (u < 0.45) return mj((u - 0.10) / 0.35);
     if (u <= 0.55) return 1.0;
@@ -177,6 +185,7 @@ class Generator {
   }
   bool is_static(double t) const {
     if (isometric) return true;
+    if (cyclic) return false;
     const double u = t / params_.tempo_s;
     return u <= 0.10 || (u >= 0.45 && u <= 0.55) || u >= 0.90;
   }
@@ -213,6 +222,10 @@ void standing_double(Generator& G, const ExerciseParameters& P, const Unknown& b
 // Exercise definitions (standing_exercises.cpp, lying_exercises.cpp).
 void define_squat(Generator& G, const ExerciseParameters& P, LoadPlacement placement);
 void define_hinge(Generator& G, const ExerciseParameters& P, bool conventional);
+void define_kettlebell_swing(Generator& G, const ExerciseParameters& P);
+void define_single_leg_deadlift(Generator& G, const ExerciseParameters& P);
+void define_step_up(Generator& G, const ExerciseParameters& P, LoadPlacement placement);
+void define_lateral_band_walk(Generator& G, const ExerciseParameters& P);
 void define_squeeze(Generator& G, const ExerciseParameters& P);
 void define_single_leg_stance(Generator& G, const ExerciseParameters& P);
 void define_sit_to_stand(Generator& G, const ExerciseParameters& P, LoadPlacement placement);
