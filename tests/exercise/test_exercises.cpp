@@ -44,7 +44,7 @@ std::vector<Case> cases() {
     ExerciseParameters half = p;
     half.depth = 0.5;
     half.tempo_s = 0.7 * e.default_tempo_s;
-    half.stance_width_m = 0.40;
+    half.stance_width_m = e.name == "lateral_band_walk" ? 0.35 : 0.40;  // the band walk's widest start
     half.side = Side::Left;
     if (e.default_placement != LoadPlacement::None) half.load_kg = 40.0;
     out.push_back({e.name, half});
@@ -200,9 +200,10 @@ TEST(Exercise, UnknownNameSuggestsTheClosest) {
   EXPECT_EQ(closest_exercise_name("RDL_romanian_deadlift"), "romanian_deadlift");
 }
 
-void expect_invalid(const ExerciseParameters& p, const std::string& parameter) {
+void expect_invalid(const ExerciseParameters& p, const std::string& parameter,
+                    const std::string& exercise = "back_squat") {
   try {
-    generate_exercise(model(), "back_squat", p);
+    generate_exercise(model(), exercise, p);
     FAIL() << "no exception for " << parameter;
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find(parameter), std::string::npos) << e.what();
@@ -230,6 +231,20 @@ TEST(Exercise, BadParametersNameTheParameter) {
   p.stance_width_m = 2.0;
   expect_invalid(p, "stance_width_m");
   p = {};
+  p.band_stiffness_n_per_m = 6000.0;
+  expect_invalid(p, "band_stiffness_n_per_m", "lateral_band_walk");
+  p = {};
+  p.stance_width_m = 0.40;
+  expect_invalid(p, "stance_width_m: lateral_band_walk starts from a stance of at most 0.35 m",
+                 "lateral_band_walk");
+  p = {};
+  p.height_m = 0.60;
+  expect_invalid(p, "height_m: the box of step_up must be in [0.15, 0.50] m", "step_up");
+  // A repetition too fast for the body to follow without the floor pulling it down names the tempo.
+  p = {};
+  p.tempo_s = 1.0;
+  expect_invalid(p, "choose a slower tempo", "step_up");
+  p = {};
   p.load_kg = 10.0;
   try {
     generate_exercise(model(), "glute_bridge", p);
@@ -237,6 +252,40 @@ TEST(Exercise, BadParametersNameTheParameter) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("placement"), std::string::npos);
   }
+}
+
+// The band around the knees: equal and opposite pulls along the line between its ends, tension k x stretch,
+// growing as the feet step apart; a stiffer band pulls harder; stiffness 0 removes it.
+TEST(Exercise, BandPullsTheKneesTogether) {
+  ExerciseParameters p;
+  p.frames_per_rep = 60;
+  const GeneratedExercise light = generate_exercise(model(), "lateral_band_walk", p);
+  p.band_stiffness_n_per_m = 400.0;
+  const GeneratedExercise stiff = generate_exercise(model(), "lateral_band_walk", p);
+  std::vector<const ExerciseLoad*> ends;
+  for (const ExerciseLoad& l : light.loads)
+    if (l.name.rfind("band_", 0) == 0) ends.push_back(&l);
+  ASSERT_EQ(ends.size(), 2u);
+  double min_tension = 1e9, max_tension = 0.0;
+  for (int f = 0; f < light.frames(); ++f) {
+    const auto fu = static_cast<std::size_t>(f);
+    const Vec3 a = ends[0]->force_n[fu], b = ends[1]->force_n[fu];
+    EXPECT_LT((a + b).norm(), 1e-9);  // internal: the pulls cancel
+    const Vec3 along = ends[1]->point_m[fu] - ends[0]->point_m[fu];
+    EXPECT_GT(a.dot(along), 0.0);                                      // end a is pulled towards end b
+    EXPECT_LT(a.cross(along).norm(), 1e-9 * a.norm() * along.norm());  // along the band
+    min_tension = std::min(min_tension, a.norm());
+    max_tension = std::max(max_tension, a.norm());
+    // Same stiffness ratio, same geometry: the stiff band pulls twice as hard.
+    double stiff_tension = 0.0;
+    for (const ExerciseLoad& l : stiff.loads)
+      if (l.name == ends[0]->name) stiff_tension = l.force_n[fu].norm();
+    EXPECT_NEAR(stiff_tension, 2.0 * a.norm(), 1e-6 * a.norm() + 1e-9);
+  }
+  EXPECT_GT(max_tension, min_tension + 200.0 * 0.05);  // the step out stretches it by more than 5 cm
+  p.band_stiffness_n_per_m = 0.0;
+  const GeneratedExercise none = generate_exercise(model(), "lateral_band_walk", p);
+  for (const ExerciseLoad& l : none.loads) EXPECT_NE(l.name.rfind("band_", 0), 0u) << l.name;
 }
 
 TEST(Exercise, WrenchDistributionIsExact) {

@@ -46,6 +46,10 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        "Step onto a box with the working foot and stand up on it, the other knee driving up.",
        "whole foot on the box, lean slightly forward, push through the heel, don't push off the back foot",
        LoadPlacement::Hands, true, 4.0},
+      {"lateral_band_walk", "Lateral band walk",
+       "Side steps in a quarter squat against a mini band above the knees (monster walk).",
+       "stay low, knees out against the band, toes forward, don't let the feet snap together",
+       LoadPlacement::None, true, 10.0},
       {"glute_bridge", "Glute bridge", "Lying on the back, lift the hips off the floor with the feet flat.",
        "posterior pelvic tilt, squeeze at the top, ribs down", LoadPlacement::None, false},
       {"single_leg_glute_bridge", "Single-leg glute bridge",
@@ -162,6 +166,8 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
     define_single_leg_deadlift(G, resolved);
   else if (n == "step_up")
     define_step_up(G, resolved, placement);
+  else if (n == "lateral_band_walk")
+    define_lateral_band_walk(G, resolved);
   else if (n == "standing_glute_squeeze")
     define_squeeze(G, resolved);
   else if (n == "single_leg_stance")
