@@ -240,6 +240,12 @@ void print_report(const ExerciseWorkReport& r) {
 void run_analyze(const BodyArgs& a, const std::string& exercise, std::string out) {
   const Model m = body_model(a);
   const GeneratedExercise ex = generate_exercise(m, exercise, exercise_parameters(a));
+  if (ex.worst_cop_margin_m < 0.0)
+    std::fprintf(stderr,
+                 "warning: at a tempo of %.2f s the centre of pressure under %s leaves its patch by %.0f mm "
+                 "(t = %.2f s): the motion is not balanced; choose a slower tempo\n",
+                 ex.parameters.tempo_s, ex.worst_cop_contact.c_str(), -1000.0 * ex.worst_cop_margin_m,
+                 ex.motion.time_s[static_cast<std::size_t>(ex.worst_cop_frame)]);
   const ExerciseWorkReport r = analyze_exercise_work(m, ex, work_options(a));
   if (out.empty()) out = "glutelab-output/analyze/" + exercise;
   write_outputs(r, out, a.json);

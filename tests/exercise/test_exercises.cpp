@@ -162,6 +162,25 @@ TEST(Exercise, EveryExerciseIsConsistent) {
       worst_force, worst_moment, worst_grf, worst_height, min_margin);
 }
 
+// At each exercise's default tempo the motion is balanced in every frame, not only in the static ones:
+// every loaded contact's centre of pressure lies on its patch (foot sole, back, bench, chair).
+TEST(Exercise, DefaultTempoKeepsTheCentreOfPressureOnTheContacts) {
+  for (const ExerciseInfo& e : exercise_catalog()) {
+    for (const int frames : {60, 100}) {
+      ExerciseParameters p;
+      p.frames_per_rep = frames;
+      const GeneratedExercise ex = generate_exercise(model(), e.name, p);
+      EXPECT_GE(ex.worst_cop_margin_m, 0.0)
+          << e.name << ": " << ex.worst_cop_contact << " frame " << ex.worst_cop_frame << " at tempo "
+          << ex.parameters.tempo_s << " s";
+    }
+  }
+  // Twice as fast, the step-up's weight shift needs a centre of pressure beyond the box foot.
+  ExerciseParameters fast;
+  fast.tempo_s = 3.5;
+  EXPECT_LT(generate_exercise(model(), "step_up", fast).worst_cop_margin_m, -0.05);
+}
+
 TEST(Exercise, IsometricSqueezeHoldsStill) {
   ExerciseParameters p;
   p.frames_per_rep = 20;

@@ -249,6 +249,17 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
       l.point_m[static_cast<std::size_t>(f)] = cl[i].cop_m;
       l.torque_n_m[static_cast<std::size_t>(f)] = cl[i].torque_n_m;
     }
+    for (std::size_t i = 0; i < which.size(); ++i) {
+      const ExerciseLoad& l = loads[which[i]];
+      if (!l.active[static_cast<std::size_t>(f)]) continue;
+      const double margin = distance_inside_polygon(support_polygon(l.polygon_m[static_cast<std::size_t>(f)]),
+                                                    l.point_m[static_cast<std::size_t>(f)]);
+      if (g.worst_cop_frame < 0 || margin < g.worst_cop_margin_m) {
+        g.worst_cop_margin_m = margin;
+        g.worst_cop_frame = f;
+        g.worst_cop_contact = l.name;
+      }
+    }
     g.com_m.push_back(com(s));
     g.base_of_support_m.push_back(support_polygon(support));
     g.static_frame.push_back(is_static(t));

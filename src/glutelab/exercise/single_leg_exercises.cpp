@@ -51,13 +51,13 @@ void define_single_leg_deadlift(Generator& G, const ExerciseParameters& P) {
 
 // Step-up onto a box of height H (default 0.30 m): the working foot flat on the box (the anchor), the
 // trailing foot on the floor behind, on the ball of its foot (0.40 m behind the box foot's centre). Phase 1
-// (p < 0.4, both feet planted): the trunk leans 10 -> 30 deg and the centre of mass moves from 40 % of the
+// (p < 0.5, both feet planted): the trunk leans 10 -> 30 deg and the centre of mass moves from 40 % of the
 // way between the feet to over the box foot while the trailing heel rises (ankle 5 -> -20 deg) with the
 // trailing knee at 15 deg; the box hip and subtalar keep the sole flat, its ankle and adduction place the
 // centre of mass; the box knee with the trailing hip, adduction and subtalar keep the ball of the trailing
-// foot in place and level. Phase 2 (p >= 0.4, the trailing foot lifted): the box knee extends to 5 deg and
+// foot in place and level. Phase 2 (p >= 0.5, the trailing foot lifted): the box knee extends to 5 deg and
 // the trunk rises while the centre of mass stays over the box foot's mid-foot; the trailing leg swings to a
-// knee drive (hip 70 deg, knee 90 deg). The phases meet at rest at p = 0.4, so the motion is smooth.
+// knee drive (hip 70 deg, knee 90 deg). The phases meet at rest at p = 0.5, so the motion is smooth.
 void define_step_up(Generator& G, const ExerciseParameters& P, LoadPlacement placement) {
   const double H = P.height_m > 0.0 ? P.height_m : 0.30;
   if (H > 0.50)
@@ -66,7 +66,7 @@ void define_step_up(Generator& G, const ExerciseParameters& P, LoadPlacement pla
   const std::string ts = P.side == Side::Right ? "l" : "r";  // trailing side
   const std::string W = "_" + ws, T = "_" + ts;
   const double sgn = ws == "r" ? 1.0 : -1.0;
-  constexpr double p_off = 0.4, lambda0 = 0.4, behind = 0.40;
+  constexpr double p_off = 0.5, lambda0 = 0.4, behind = 0.40;
   ContactDef box = G.foot(ws);
   box.height = H;
   ContactDef trail;
@@ -156,10 +156,12 @@ void define_step_up(Generator& G, const ExerciseParameters& P, LoadPlacement pla
 // the legs: each foot's sole centre at its target, flat (hip flexion, adduction, knee, ankle, subtalar per
 // leg), the pelvis translating so that the centre of mass is over the feet's mid-foot line and at the
 // phase's lateral target. Phases (progress linear in time, blends with zero slope at their ends):
-//   [0, 0.15] both feet down at the stance width: the weight shifts over the inner half of the trailing foot
-//   (4 cm inside its centre); [0.15, 0.40] the lead foot lifts (4 cm) and steps out by 0.10 m x depth; [0.40,
-//   0.60] both feet down: the weight shifts over the lead foot; [0.60, 0.85] the trailing foot lifts and
-//   steps in by the same distance; [0.85, 1] both feet down at the stance width: the weight recentres.
+//   [0, 0.2] both feet down at the stance width: the weight shifts over the inner half of the trailing
+//   foot (4 cm inside its centre); [0.2, 0.35] the lead foot lifts (4 cm) and steps out by 0.10 m x depth;
+//   [0.35, 0.65] both feet down: the weight shifts over the lead foot; [0.65, 0.8] the trailing foot
+//   lifts and steps in by the same distance; [0.8, 1] both feet down: the weight recentres.
+// The weight shifts take most of the time: the centre of pressure runs ahead of the centre of mass by
+// (height / g) x its lateral acceleration and must stay under the feet.
 // The return replays the steps backwards. Default band: 200 N/m, its rest length 3 cm shorter than its
 // length at the start (a light mini band; see docs/exercises.md).
 void define_lateral_band_walk(Generator& G, const ExerciseParameters& P) {
@@ -175,8 +177,8 @@ void define_lateral_band_walk(Generator& G, const ExerciseParameters& P) {
   struct Phase {
     double a, b;
   };
-  constexpr Phase shift1{0.0, 0.15}, lead_step{0.15, 0.40}, shift2{0.40, 0.60}, trail_step{0.60, 0.85},
-      recentre{0.85, 1.0};
+  constexpr Phase shift1{0.0, 0.2}, lead_step{0.2, 0.35}, shift2{0.35, 0.65}, trail_step{0.65, 0.8},
+      recentre{0.8, 1.0};
   auto blend = [](double p, Phase ph) { return smooth01((p - ph.a) / (ph.b - ph.a)); };
   // Swing height of a stepping foot: 4 cm at mid-step, 64 u^3 (1 - u)^3 so that its speed and acceleration
   // are zero at lift-off and touch-down.
