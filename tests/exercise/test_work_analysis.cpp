@@ -107,6 +107,59 @@ TEST(WorkAnalysis, GluteBridge) {
   EXPECT_GT(bridge_glmax, 0.0);
 }
 
+double share(const MomentShare& s, const std::vector<std::string>& contributors) {
+  double sum = 0.0;
+  for (const std::string& c : contributors) sum += s.share_of(c);
+  return sum;
+}
+
+// Floor exercises: every frame solved with finite activations and reserves below the project's 5 % of
+// the joint moment. "Meaningfully active" is a peak activation of at least 0.1 (10 % of maximum). The
+// abduction drills load the abductors: gluteus medius and minimus, the prime abductors, carry at least
+// 30 % of the abduction moment in the side-lying ones; in the fire hydrant (hip flexed ~78 deg) the
+// gluteal compartments together carry at least half of it; the quadruped hip extension loads the
+// gluteus maximus with at least 20 % of the hip extension moment.
+TEST(WorkAnalysis, FloorExercises) {
+  const std::vector<std::string> medius_minimus = {"glmed1", "glmed2", "glmed3",
+                                                   "glmin1", "glmin2", "glmin3"};
+  const std::vector<std::string> maximus = {"glmax1", "glmax2", "glmax3"};
+  std::vector<std::string> gluteals = medius_minimus;
+  gluteals.insert(gluteals.end(), maximus.begin(), maximus.end());
+  for (const char* name :
+       {"clamshell", "side_lying_hip_abduction", "fire_hydrant", "quadruped_hip_extension"}) {
+    SCOPED_TRACE(name);
+    const ExerciseWorkReport& r = report(name);
+    print(r);
+    for (const auto& [c, v] : r.reserve_fractions)
+      if (v > 0.01) std::printf("  reserve %s: %.3f of the joint moment\n", c.c_str(), v);
+    EXPECT_EQ(r.converged_frames, r.frames);
+    EXPECT_TRUE(r.activation.allFinite());
+    EXPECT_TRUE(r.group_activation.allFinite());
+    EXPECT_GE(r.activation.minCoeff(), -1e-9);
+    EXPECT_LE(r.activation.maxCoeff(), 1.0 + 1e-9);
+    EXPECT_LT(r.max_reserve_fraction, 0.05) << r.max_reserve_coordinate;
+    const auto [medius_peak, medius_mean] = peak_and_mean_activation(r, "gluteus medius");
+    const auto [maximus_peak, maximus_mean] = peak_and_mean_activation(r, "gluteus maximus");
+    const double abd_medmin = share(r.hip_abduction, medius_minimus);
+    std::printf(
+        "  %s: gluteus medius peak %.3f mean %.3f, gluteus maximus peak %.3f mean %.3f, medius+minimus "
+        "%.3f of the abduction moment, maximus %.3f of hip extension\n",
+        name, medius_peak, medius_mean, maximus_peak, maximus_mean, abd_medmin,
+        share(r.hip_extension, maximus));
+    const std::string n = name;
+    if (n == "clamshell" || n == "side_lying_hip_abduction") {
+      EXPECT_GE(medius_peak, 0.1);
+      EXPECT_GE(abd_medmin, 0.3);
+    } else if (n == "fire_hydrant") {
+      EXPECT_GE(maximus_peak, 0.1);
+      EXPECT_GE(share(r.hip_abduction, gluteals), 0.5);
+    } else {
+      EXPECT_GE(maximus_peak, 0.1);
+      EXPECT_GE(share(r.hip_extension, maximus), 0.2);
+    }
+  }
+}
+
 TEST(WorkAnalysis, RankingDependsOnTheMuscle) {
   std::vector<ExerciseWorkReport> reports;
   for (const char* n : {"back_squat", "glute_bridge", "hip_thrust", "romanian_deadlift"})
