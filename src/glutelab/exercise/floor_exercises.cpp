@@ -1,10 +1,12 @@
 // Floor exercises for the hip abductors and extensors: side-lying (clamshell, side-lying hip
 // abduction) and quadruped (fire hydrant, quadruped hip extension), with an optional elastic mini band.
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "glutelab/dynamics/inverse_dynamics.hpp"
 #include "glutelab/exercise/generator.hpp"
 
 namespace glutelab::exercise_detail {
@@ -76,6 +78,60 @@ void reject_load(const ExerciseParameters& P, const char* exercise) {
     throw std::invalid_argument(std::string("load_kg: exercise '") + exercise +
                                 "' takes no external load (got " + fmt(P.load_kg) +
                                 " kg); use band_stiffness_n_per_m for resistance");
+}
+
+// The clamshell's top foot rests on the bottom one: an internal pair of vertical forces, N up on the top
+// talus and N down on the bottom talus, at the midpoint of the two ankle centres. How much of the top
+// leg's weight the feet share is statically indeterminate; N (>= 0: the feet can only push) is the one
+// that minimises the top hip's three joint moments (least squares over its inverse-dynamics moments
+// with all other loads): the relaxed leg leaves on its foot what the hip would otherwise have to hold.
+// The pair acts on the hip-ankle axis, so it cannot help open the knee: the opening stays the hip
+// rotators' work.
+void add_feet_support(const Model& model, GeneratedExercise& ex, int talus_top, int talus_bottom,
+                      const std::vector<int>& top_hip) {
+  const int N = ex.frames();
+  ExerciseLoad up, down;
+  up.name = "feet_" + model.bodies[static_cast<std::size_t>(talus_top)].name;
+  up.body = talus_top;
+  down.name = "feet_" + model.bodies[static_cast<std::size_t>(talus_bottom)].name;
+  down.body = talus_bottom;
+  for (ExerciseLoad* l : {&up, &down}) {
+    l->active.assign(static_cast<std::size_t>(N), true);
+    l->force_n.assign(static_cast<std::size_t>(N), Vec3::Zero());
+    l->point_m.assign(static_cast<std::size_t>(N), Vec3::Zero());
+    l->torque_n_m.assign(static_cast<std::size_t>(N), Vec3::Zero());
+    l->polygon_m.assign(static_cast<std::size_t>(N), {});
+  }
+  State s(model);
+  InverseDynamicsWorkspace ws(model);
+  Eigen::VectorXd tau0(model.num_coordinates()), tau1(model.num_coordinates());
+  for (int f = 0; f < N; ++f) {
+    const auto fu = static_cast<std::size_t>(f);
+    s.q = ex.motion.q.row(f).transpose();
+    s.qdot = ex.qdot.row(f).transpose();
+    s.qddot = ex.qddot.row(f).transpose();
+    compute_positions(model, s);
+    const Vec3 point = 0.5 * (s.X_ground_body[static_cast<std::size_t>(talus_top)].p +
+                              s.X_ground_body[static_cast<std::size_t>(talus_bottom)].p);
+    BodyForces applied(model);
+    add_exercise_loads(ex, f, applied);
+    inverse_dynamics(model, s, &applied, ws, tau0);
+    applied.add_force_at_point(talus_top, Vec3::UnitY(), point);
+    applied.add_force_at_point(talus_bottom, -Vec3::UnitY(), point);
+    inverse_dynamics(model, s, &applied, ws, tau1);
+    double num = 0.0, den = 0.0;
+    for (const int c : top_hip) {
+      const double j = tau1[c] - tau0[c];
+      num -= j * tau0[c];
+      den += j * j;
+    }
+    const double n = den > 0.0 ? std::max(0.0, num / den) : 0.0;
+    up.force_n[fu] = n * Vec3::UnitY();
+    down.force_n[fu] = -n * Vec3::UnitY();
+    up.point_m[fu] = down.point_m[fu] = point;
+  }
+  ex.loads.push_back(std::move(up));
+  ex.loads.push_back(std::move(down));
 }
 
 }  // namespace
@@ -169,6 +225,11 @@ void define_side_lying(Generator& G, const ExerciseParameters& P, SideLyingKind 
   if (kind == SideLyingKind::Clamshell) {
     const double k = G.band_stiffness(kMiniBandStiffness);
     if (k > 0.0) G.bands.push_back(knee_band(G, t, b, k));
+    const std::vector<int> top_hip = {G.coord("hip_flexion" + T), G.coord("hip_adduction" + T),
+                                      G.coord("hip_rotation" + T)};
+    G.finish = [&model = G.model(), talus_t, talus_b, top_hip](GeneratedExercise& ex) {
+      add_feet_support(model, ex, talus_t, talus_b, top_hip);
+    };
   } else {
     const double k = G.band_stiffness(0.0);  // the band is optional here
     if (k > 0.0) G.bands.push_back(knee_band(G, t, b, k));

@@ -136,6 +136,9 @@ class Generator {
   std::function<std::pair<int, Vec3>(double p)> anchor_at;
   std::vector<LoadPoint> load_points;
   std::vector<BandDef> bands;
+  /// Internal loads between body parts (the clamshell's feet resting on each other), added to the
+  /// finished repetition; they cancel in pairs, so the contacts' reactions do not change.
+  std::function<void(GeneratedExercise&)> finish;
   const ExerciseParameters& params() const { return params_; }
   /// The band stiffness the user chose, or `default_n_per_m` when the parameter is negative (default).
   double band_stiffness(double default_n_per_m) const {
