@@ -81,12 +81,12 @@ void reject_load(const ExerciseParameters& P, const char* exercise) {
 }
 
 // The clamshell's top foot rests on the bottom one: an internal pair of vertical forces, N up on the top
-// talus and N down on the bottom talus, at the midpoint of the two ankle centres. How much of the top
-// leg's weight the feet share is statically indeterminate; N (>= 0: the feet can only push) is the one
-// that minimises the top hip's three joint moments (least squares over its inverse-dynamics moments
-// with all other loads): the relaxed leg leaves on its foot what the hip would otherwise have to hold.
-// The pair acts on the hip-ankle axis, so it cannot help open the knee: the opening stays the hip
-// rotators' work.
+// talus and N down on the bottom talus, on the vertical through the top ankle centre, halfway between
+// the two ankle centres' heights. How much of the top leg's weight the feet share is statically
+// indeterminate; N (>= 0: the feet can only push) is the one that minimises the top hip's three joint
+// moments (least squares over its inverse-dynamics moments with all other loads): the relaxed leg
+// leaves on its foot what the hip would otherwise have to hold. The pair's line passes through the top
+// ankle centre, on the hip-ankle axis, so it cannot help open the knee: that stays the rotators' work.
 void add_feet_support(const Model& model, GeneratedExercise& ex, int talus_top, int talus_bottom,
                       const std::vector<int>& top_hip) {
   const int N = ex.frames();
@@ -111,8 +111,10 @@ void add_feet_support(const Model& model, GeneratedExercise& ex, int talus_top, 
     s.qdot = ex.qdot.row(f).transpose();
     s.qddot = ex.qddot.row(f).transpose();
     compute_positions(model, s);
-    const Vec3 point = 0.5 * (s.X_ground_body[static_cast<std::size_t>(talus_top)].p +
-                              s.X_ground_body[static_cast<std::size_t>(talus_bottom)].p);
+    // On the vertical through the top ankle centre, halfway down to the bottom one.
+    const Vec3 top = s.X_ground_body[static_cast<std::size_t>(talus_top)].p;
+    const Vec3 point(top.x(), 0.5 * (top.y() + s.X_ground_body[static_cast<std::size_t>(talus_bottom)].p.y()),
+                     top.z());
     BodyForces applied(model);
     add_exercise_loads(ex, f, applied);
     inverse_dynamics(model, s, &applied, ws, tau0);
