@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
+#include <tuple>
 
 #include "glutelab/analysis/static_optimization.hpp"
 #include "glutelab/dynamics/inverse_dynamics.hpp"
@@ -16,6 +17,7 @@
 #include "glutelab/exercise/support_polygon.hpp"
 #include "glutelab/io/osim_reader.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
+#include "glutelab/muscle/body_scaling.hpp"
 #include "test_paths.hpp"
 
 namespace glutelab {
@@ -332,6 +334,49 @@ TEST(Exercise, FloorPosturesMatchTheirDescription) {
           EXPECT_TRUE(l.active[0]);
           EXPECT_FALSE(l.active[20]);
         }
+    }
+  }
+}
+
+// The floor postures are built from markers, so they carry over to scaled bodies: a small woman and a
+// tall heavy man, full depth, both sides. Contacts on the floor, the floor carries the weight in the
+// static frames, the centre of mass over the base of support there.
+TEST(Exercise, FloorExercisesOnScaledBodies) {
+  for (const auto& [height, mass, sex] :
+       {std::tuple{1.55, 50.0, Sex::Female}, std::tuple{1.95, 100.0, Sex::Male}}) {
+    BodyDescription body;
+    body.height_m = height;
+    body.mass_kg = mass;
+    body.sex = sex;
+    const Model m = scale_body(model(), body);
+    const double weight = m.total_mass_kg() * -m.gravity.y();
+    for (const char* name :
+         {"clamshell", "side_lying_hip_abduction", "fire_hydrant", "quadruped_hip_extension"}) {
+      for (Side side : {Side::Right, Side::Left}) {
+        SCOPED_TRACE(std::string(name) + " " + std::to_string(height) + " m");
+        ExerciseParameters p;
+        p.frames_per_rep = 40;
+        p.side = side;
+        GeneratedExercise ex;
+        try {
+          ex = generate_exercise(m, name, p);
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << e.what();
+          continue;
+        }
+        for (int f = 0; f < ex.frames(); ++f) {
+          const auto fu = static_cast<std::size_t>(f);
+          Vec3 total = Vec3::Zero();
+          for (const ExerciseLoad& l : ex.loads) {
+            if (!l.contact || !l.active[fu]) continue;
+            for (const Vec3& c : l.polygon_m[fu]) EXPECT_NEAR(c.y(), 0.0, 2e-3) << l.name << " frame " << f;
+            total += l.force_n[fu];
+          }
+          if (!ex.static_frame[fu]) continue;
+          EXPECT_NEAR(total.y(), weight, 1e-9 * weight) << "frame " << f;
+          EXPECT_GT(distance_inside_polygon(ex.base_of_support_m[fu], ex.com_m[fu]), 0.01) << "frame " << f;
+        }
+      }
     }
   }
 }
