@@ -203,8 +203,8 @@ std::vector<const ExerciseLoad*> band_loads(const GeneratedExercise& ex) {
 }
 
 // A linear band: tension k (L - L0) along the line between its ends, equal and opposite on the two
-// bodies; the default mini band (200 N/m) starts with a 2 cm pre-stretch, so L0 is the start length
-// less 2 cm. Its pull grows with the opening and in proportion to the stiffness; as an internal load
+// bodies; the default mini band (200 N/m) starts with a 3 cm pre-stretch, so L0 is the start length
+// less 3 cm. Its pull grows with the opening and in proportion to the stiffness; as an internal load
 // it leaves the motion and the floor reactions unchanged, and stiffness 0 removes it.
 TEST(Exercise, MiniBandTensionFollowsTheOpeningAndTheStiffness) {
   const Model& m = model();
@@ -215,7 +215,7 @@ TEST(Exercise, MiniBandTensionFollowsTheOpeningAndTheStiffness) {
     const GeneratedExercise ex = generate_exercise(m, name, p);
     const auto band = band_loads(ex);
     ASSERT_EQ(band.size(), 2u);
-    const double k = 200.0, pre_stretch = 0.02;
+    const double k = 200.0, pre_stretch = 0.03;
     const double rest = (band[1]->point_m[0] - band[0]->point_m[0]).norm() - pre_stretch;
     double previous = 0.0;
     for (int f = 0; f < ex.frames(); ++f) {

@@ -20,7 +20,7 @@ constexpr double kTrochanter = 0.09;
 // Default mini band: the loop's pull on each thigh per metre the two band ends move apart (two strands
 // each stretching by about the separation change), and its pre-stretch in the start posture.
 constexpr double kMiniBandStiffness = 200.0;  // N/m
-constexpr double kBandPreStretch = 0.02;      // m
+constexpr double kBandPreStretch = 0.03;      // m (as the lateral band walk's band: 6 N)
 // Fire hydrant: the knee's lift out to the side at full depth (deg). Beyond ~35 deg the model's hip
 // muscles cannot hold the shank up against gravity (hip rotation reserve 36 % of the moment at 40 deg,
 // 79 % at 45 deg; docs/exercises.md).
