@@ -22,8 +22,8 @@ constexpr double kTrochanter = 0.09;
 constexpr double kMiniBandStiffness = 200.0;  // N/m
 constexpr double kBandPreStretch = 0.03;      // m (as the lateral band walk's band: 6 N)
 // Fire hydrant: the knee's lift out to the side at full depth (deg). Beyond ~35 deg the model's hip
-// muscles cannot hold the shank up against gravity (hip rotation reserve 36 % of the moment at 40 deg,
-// 79 % at 45 deg; docs/exercises.md).
+// muscles cannot hold the shank up against gravity (hip rotation reserve 39 % of the moment at 40 deg,
+// 81 % at 45 deg; docs/exercises.md).
 constexpr double kHydrantAbduction = 35.0;
 
 std::string upper(const std::string& side) { return side == "r" ? "R" : "L"; }
