@@ -2,6 +2,7 @@
 // and rankings over generated exercises on the built-in glutelab model.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -105,6 +106,81 @@ TEST(WorkAnalysis, GluteBridge) {
   std::printf("gluteus maximus share of hip extension: bridge %.3f, back squat %.3f\n", bridge_glmax,
               squat_glmax);
   EXPECT_GT(bridge_glmax, 0.0);
+}
+
+double share(const MomentShare& s, const std::vector<std::string>& contributors) {
+  double sum = 0.0;
+  for (const std::string& c : contributors) sum += s.share_of(c);
+  return sum;
+}
+
+// Floor exercises: every frame solved with finite activations. "Meaningfully active" is a peak activation
+// of at least 0.1 (10 % of maximum). The abduction drills load the abductors: gluteus medius and
+// minimus, the prime abductors, carry at least 30 % of the abduction moment in the side-lying ones; in
+// the fire hydrant (hip flexed ~78 deg) the gluteal compartments together carry at least half of it;
+// the quadruped hip extension loads the gluteus maximus with at least 20 % of the hip extension moment.
+// Reserves stay below the project's 5 % of the joint moment, except the clamshell with its feet resting
+// on each other: its deep rotators near saturation at the top leave 6.0 % of the hip rotation moment
+// to the reserve, over the target (docs/exercises.md); it is bounded at 10 % here to catch a regression.
+TEST(WorkAnalysis, FloorExercises) {
+  const std::vector<std::string> medius_minimus = {"glmed1", "glmed2", "glmed3",
+                                                   "glmin1", "glmin2", "glmin3"};
+  const std::vector<std::string> maximus = {"glmax1", "glmax2", "glmax3"};
+  std::vector<std::string> gluteals = medius_minimus;
+  gluteals.insert(gluteals.end(), maximus.begin(), maximus.end());
+  // The clamshell with the top leg held by its hip (feet touching but not sharing its weight): the
+  // feet's internal support removed, which leaves every external load and the pelvis balance unchanged.
+  ExerciseParameters p;
+  p.frames_per_rep = 60;
+  GeneratedExercise held = generate_exercise(model(), "clamshell", p);
+  const auto before = held.loads.size();
+  std::erase_if(held.loads, [](const ExerciseLoad& l) { return l.name.rfind("feet_", 0) == 0; });
+  ASSERT_EQ(held.loads.size() + 2, before);
+  held.info.name = "clamshell (leg held)";
+  const ExerciseWorkReport held_report = analyze_exercise_work(model(), held);
+  const std::vector<std::pair<std::string, const ExerciseWorkReport*>> reports = {
+      {"clamshell", &report("clamshell")},
+      {"clamshell_held", &held_report},
+      {"side_lying_hip_abduction", &report("side_lying_hip_abduction")},
+      {"fire_hydrant", &report("fire_hydrant")},
+      {"quadruped_hip_extension", &report("quadruped_hip_extension")}};
+  for (const auto& [n, rp] : reports) {
+    SCOPED_TRACE(n);
+    const ExerciseWorkReport& r = *rp;
+    print(r);
+    for (const auto& [c, v] : r.reserve_fractions)
+      if (v > 0.01) std::printf("  reserve %s: %.3f of the joint moment\n", c.c_str(), v);
+    EXPECT_EQ(r.converged_frames, r.frames);
+    EXPECT_TRUE(r.activation.allFinite());
+    EXPECT_TRUE(r.group_activation.allFinite());
+    EXPECT_GE(r.activation.minCoeff(), -1e-9);
+    EXPECT_LE(r.activation.maxCoeff(), 1.0 + 1e-9);
+    EXPECT_LT(r.max_reserve_fraction, n == "clamshell" ? 0.10 : 0.05) << r.max_reserve_coordinate;
+    const auto [medius_peak, medius_mean] = peak_and_mean_activation(r, "gluteus medius");
+    const auto [minimus_peak, minimus_mean] = peak_and_mean_activation(r, "gluteus minimus");
+    const auto [maximus_peak, maximus_mean] = peak_and_mean_activation(r, "gluteus maximus");
+    const auto [deep_peak, deep_mean] = peak_and_mean_activation(r, "deep six");
+    const double abd_medmin = share(r.hip_abduction, medius_minimus);
+    std::printf(
+        "  %s: peak/mean activation gluteus medius %.3f/%.3f, minimus %.3f/%.3f, maximus %.3f/%.3f, deep six "
+        "%.3f/%.3f; medius+minimus %.3f of the abduction moment, gluteals %.3f; maximus %.3f of hip "
+        "extension\n",
+        n.c_str(), medius_peak, medius_mean, minimus_peak, minimus_mean, maximus_peak, maximus_mean,
+        deep_peak, deep_mean, abd_medmin, share(r.hip_abduction, gluteals), share(r.hip_extension, maximus));
+    if (n == "clamshell") {  // the feet carry the leg: the opening is mostly the deep rotators' work
+      EXPECT_GE(deep_peak, 0.1);
+      EXPECT_GE(abd_medmin, 0.3);
+    } else if (n == "clamshell_held" || n == "side_lying_hip_abduction") {
+      EXPECT_GE(medius_peak, 0.1);
+      EXPECT_GE(abd_medmin, 0.3);
+    } else if (n == "fire_hydrant") {
+      EXPECT_GE(maximus_peak, 0.1);
+      EXPECT_GE(share(r.hip_abduction, gluteals), 0.5);
+    } else {
+      EXPECT_GE(maximus_peak, 0.1);
+      EXPECT_GE(share(r.hip_extension, maximus), 0.2);
+    }
+  }
 }
 
 TEST(WorkAnalysis, RankingDependsOnTheMuscle) {

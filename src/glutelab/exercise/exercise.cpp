@@ -80,6 +80,24 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        "Rear-foot-elevated split squat: the top of the rear foot on a bench, lower on the front leg.",
        "front foot far enough forward, hips square, drop the back knee, drive through the front heel",
        LoadPlacement::None, true},
+      {"clamshell", "Clamshell",
+       "Side-lying, hips 45 deg and knees 90 deg, feet together: open the top knee against a mini band "
+       "above the knees.",
+       "heels together, open the knee without rolling the pelvis back, pause at the top, slow return",
+       LoadPlacement::None, true},
+      {"side_lying_hip_abduction", "Side-lying hip abduction",
+       "Side-lying with the bottom leg bent: raise the straight top leg to ~38 deg in line with the trunk.",
+       "leg slightly behind the body, toes forward, lead with the heel, no hip flexion, hips stacked",
+       LoadPlacement::None, true},
+      {"fire_hydrant", "Fire hydrant",
+       "On hands and knees: lift the bent working knee out to the side against a mini band above the knees.",
+       "hands under shoulders, knees under hips, knee stays at 90 deg, pelvis level, no lean away",
+       LoadPlacement::None, true},
+      {"quadruped_hip_extension", "Quadruped hip extension",
+       "On hands and knees (donkey kick): drive the bent working leg back until the thigh is in line with "
+       "the trunk.",
+       "sole to the ceiling, ribs down, squeeze the glute, do not arch the lower back", LoadPlacement::None,
+       true},
   };
   return catalog;
 }
@@ -186,6 +204,14 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
     define_split(G, resolved, placement, SplitKind::ReverseLunge);
   else if (n == "bulgarian_split_squat")
     define_split(G, resolved, placement, SplitKind::Bulgarian);
+  else if (n == "clamshell")
+    define_side_lying(G, resolved, SideLyingKind::Clamshell);
+  else if (n == "side_lying_hip_abduction")
+    define_side_lying(G, resolved, SideLyingKind::HipAbduction);
+  else if (n == "fire_hydrant")
+    define_quadruped(G, resolved, QuadrupedKind::FireHydrant);
+  else if (n == "quadruped_hip_extension")
+    define_quadruped(G, resolved, QuadrupedKind::HipExtension);
   return G.run(*it);
 }
 

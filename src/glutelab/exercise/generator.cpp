@@ -265,6 +265,7 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
     g.static_frame.push_back(is_static(t));
   }
   g.loads = std::move(loads);
+  if (finish) finish(g);
   return g;
 }
 

@@ -136,6 +136,9 @@ class Generator {
   std::function<std::pair<int, Vec3>(double p)> anchor_at;
   std::vector<LoadPoint> load_points;
   std::vector<BandDef> bands;
+  /// Internal loads between body parts (the clamshell's feet resting on each other), added to the
+  /// finished repetition; they cancel in pairs, so the contacts' reactions do not change.
+  std::function<void(GeneratedExercise&)> finish;
   const ExerciseParameters& params() const { return params_; }
   /// The band stiffness the user chose, or `default_n_per_m` when the parameter is negative (default).
   double band_stiffness(double default_n_per_m) const {
@@ -219,7 +222,7 @@ std::vector<LoadPoint> load_points_for(const Generator& G, LoadPlacement placeme
 /// Both feet planted at +-width/2, flat; unknown 0 (`balance`) puts the centre of mass over mid-foot.
 void standing_double(Generator& G, const ExerciseParameters& P, const Unknown& balance);
 
-// Exercise definitions (standing_exercises.cpp, lying_exercises.cpp).
+// Exercise definitions (standing_exercises.cpp, lying_exercises.cpp, floor_exercises.cpp).
 void define_squat(Generator& G, const ExerciseParameters& P, LoadPlacement placement);
 void define_hinge(Generator& G, const ExerciseParameters& P, bool conventional);
 void define_kettlebell_swing(Generator& G, const ExerciseParameters& P);
@@ -233,5 +236,9 @@ enum class SplitKind { ForwardLunge, ReverseLunge, Bulgarian };
 void define_split(Generator& G, const ExerciseParameters& P, LoadPlacement placement, SplitKind kind);
 void define_lying(Generator& G, const ExerciseParameters& P, double bench_height, double tilt_bottom,
                   double tilt_top, double knee_top, bool single_leg);
+enum class SideLyingKind { Clamshell, HipAbduction };
+void define_side_lying(Generator& G, const ExerciseParameters& P, SideLyingKind kind);
+enum class QuadrupedKind { FireHydrant, HipExtension };
+void define_quadruped(Generator& G, const ExerciseParameters& P, QuadrupedKind kind);
 
 }  // namespace glutelab::exercise_detail
