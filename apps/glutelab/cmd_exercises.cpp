@@ -264,18 +264,17 @@ void run_rank(const BodyArgs& a, const std::string& muscle, bool peak) {
   double body_mass = 0.0;
   for (const Body& b : m.bodies) body_mass += b.mass_kg;
   validate_exercise_parameters(exercise_parameters(a), body_mass);
-  std::vector<ExerciseWorkReport> reports;
-  std::vector<std::string> skipped;
+  std::vector<ExerciseJob> jobs;
   for (const ExerciseInfo& info : exercise_catalog()) {
     ExerciseParameters p = exercise_parameters(a);
     // The load goes to exercises that carry one by default (or to all, with an explicit placement).
     if (info.default_placement == LoadPlacement::None && a.placement.empty()) p.load_kg = 0.0;
-    try {
-      reports.push_back(analyze_exercise_work(m, generate_exercise(m, info.name, p), work_options(a)));
-    } catch (const std::exception& e) {  // an exercise that cannot be generated for this body
-      skipped.push_back(info.name + ": " + e.what());
-    }
+    jobs.push_back({info.name, p});
   }
+  ExerciseLibraryAnalysis library = analyze_exercises(m, jobs, work_options(a));
+  std::vector<ExerciseWorkReport>& reports = library.reports;
+  std::vector<std::string> skipped;  // exercises that cannot be generated for this body
+  for (const auto& [name, why] : library.skipped) skipped.push_back(name + ": " + why);
   const auto ranking = rank_exercises(reports, key, peak ? RankBy::Peak : RankBy::Mean);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (a.json) {

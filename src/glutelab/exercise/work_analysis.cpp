@@ -1,13 +1,15 @@
 #include "glutelab/exercise/work_analysis.hpp"
-#include "glutelab/model/names.hpp"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "glutelab/analysis/inverse_dynamics_tool.hpp"
@@ -15,7 +17,9 @@
 #include "glutelab/analysis/static_optimization.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
 #include "glutelab/kinematics/state.hpp"
+#include "glutelab/math/parallel.hpp"
 #include "glutelab/model/muscle_groups.hpp"
+#include "glutelab/model/names.hpp"
 #include "glutelab/muscle/muscle_path.hpp"
 
 namespace glutelab {
@@ -413,10 +417,53 @@ std::vector<ExerciseRank> rank_exercises(const Model& model, const std::vector<G
                                          const std::string& muscle_or_group, RankBy by,
                                          const ExerciseWorkOptions& options) {
   const std::string key = resolve_muscle_or_group(model, muscle_or_group);
-  std::vector<ExerciseWorkReport> reports;
-  reports.reserve(exercises.size());
-  for (const GeneratedExercise& ex : exercises) reports.push_back(analyze_exercise_work(model, ex, options));
+  std::vector<ExerciseWorkReport> reports(exercises.size());
+  ExerciseWorkOptions one = options;
+  one.threads = 1;
+  parallel_for(static_cast<int>(exercises.size()), options.threads, [&](int i) {
+    reports[static_cast<std::size_t>(i)] =
+        analyze_exercise_work(model, exercises[static_cast<std::size_t>(i)], one);
+  });
   return rank_exercises(reports, key, by);
+}
+
+ExerciseLibraryAnalysis analyze_exercises(const Model& model, const std::vector<ExerciseJob>& jobs,
+                                          const ExerciseWorkOptions& options,
+                                          const std::function<void(int done, int total)>& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int n = static_cast<int>(jobs.size());
+  std::vector<std::optional<ExerciseWorkReport>> reports(jobs.size());
+  std::vector<std::string> why(jobs.size());
+  std::atomic<int> done{0};
+  std::mutex progress_mutex;
+  ExerciseWorkOptions one = options;
+  one.threads = 1;
+  parallel_for(n, options.threads, [&](int i) {
+    const auto k = static_cast<std::size_t>(i);
+    std::optional<GeneratedExercise> ex;
+    try {
+      ex = generate_exercise(model, jobs[k].exercise, jobs[k].parameters);
+    } catch (const std::invalid_argument& e) {
+      why[k] = e.what();
+    } catch (const std::runtime_error& e) {
+      why[k] = e.what();
+    }
+    if (ex) reports[k] = analyze_exercise_work(model, *ex, one);
+    const int d = ++done;
+    if (progress) {
+      const std::lock_guard<std::mutex> lock(progress_mutex);
+      progress(d, n);
+    }
+  });
+  ExerciseLibraryAnalysis out;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    if (reports[k])
+      out.reports.push_back(std::move(*reports[k]));
+    else
+      out.skipped.emplace_back(jobs[k].exercise, why[k]);
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
 }
 
 }  // namespace glutelab

@@ -6,6 +6,7 @@
 // frontal-plane moment. See docs/exercises.md ("Who does the work").
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -124,6 +125,28 @@ std::string resolve_muscle_or_group(const Model& model, const std::string& name)
 /// The activation of a muscle or group (as resolve_muscle_or_group accepts) in a report: peak and mean.
 std::pair<double, double> peak_and_mean_activation(const ExerciseWorkReport& report,
                                                    const std::string& muscle_or_group);
+
+/// One exercise to generate and analyse.
+struct ExerciseJob {
+  std::string exercise;
+  ExerciseParameters parameters;
+};
+
+/// The analyses of several exercises for one body.
+struct ExerciseLibraryAnalysis {
+  std::vector<ExerciseWorkReport> reports;                   ///< in job order, skipped jobs left out
+  std::vector<std::pair<std::string, std::string>> skipped;  ///< exercise, why it could not be generated
+  double seconds = 0.0;                                      ///< wall time
+};
+
+/// Generates and analyses every job for `model`, the jobs spread over options.threads workers (0: all
+/// cores), each analysis single-threaded (parallel jobs use the cores better than parallel frames: the
+/// generation, inverse dynamics and joint reactions of a job are serial). A job whose exercise cannot be
+/// generated for this body (std::invalid_argument or std::runtime_error from generate_exercise) is listed
+/// in `skipped`; other errors propagate. `progress(done, total)` is called as jobs finish (any thread).
+ExerciseLibraryAnalysis analyze_exercises(const Model& model, const std::vector<ExerciseJob>& jobs,
+                                          const ExerciseWorkOptions& options = {},
+                                          const std::function<void(int done, int total)>& progress = {});
 
 enum class RankBy { Mean, Peak };
 
