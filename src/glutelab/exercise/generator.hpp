@@ -118,6 +118,8 @@ class Generator {
     return c;
   }
   const Model& model() const { return model_; }
+  /// Height of the right hip joint centre above the sole plane standing (default pose), in metres.
+  double leg_length() const { return leg_length_; }
   // Ball of the foot (between the 5th and the mirrored 1st metatarsal head) on the calcaneus, raised
   // `above` metres along the sole normal (the dorsum of the forefoot for above ~ 0.05 m).
   Vec3 ball_body(const std::string& side, double above) const {
@@ -205,6 +207,8 @@ class Generator {
   Vec3 back_point_body_ = Vec3::Zero();
   mutable Eigen::VectorXd warm_;  // last solution of the unknowns
   mutable double p_ = 0.0;
+  double leg_length_ = 0.0;
+  static constexpr double kHeelMarkerHeightPerFootLength = 0.0335 / 0.2316;
 };
 
 /// q[c] = deg degrees.

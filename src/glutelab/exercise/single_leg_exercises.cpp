@@ -49,8 +49,9 @@ void define_single_leg_deadlift(Generator& G, const ExerciseParameters& P) {
   };
 }
 
-// Step-up onto a box of height H (default 0.30 m): the working foot flat on the box (the anchor), the
-// trailing foot on the floor behind, on the ball of its foot (0.40 m behind the box foot's centre). Phase 1
+// Step-up onto a box of height H (default 0.35 x leg length, the hip joint centre height standing: 0.30 m
+// for the built-in model's 0.86 m): the working foot flat on the box (the anchor), the trailing foot on the
+// floor behind, on the ball of its foot (0.46 x leg length behind the box foot's centre: 0.40 m). Phase 1
 // (p < 0.5, both feet planted): the trunk leans 10 -> 30 deg and the centre of mass moves from 40 % of the
 // way between the feet to over the box foot while the trailing heel rises (ankle 5 -> -20 deg) with the
 // trailing knee at 15 deg; the box hip and subtalar keep the sole flat, its ankle and adduction place the
@@ -59,14 +60,19 @@ void define_single_leg_deadlift(Generator& G, const ExerciseParameters& P) {
 // the trunk rises while the centre of mass stays over the box foot's mid-foot; the trailing leg swings to a
 // knee drive (hip 70 deg, knee 90 deg). The phases meet at rest at p = 0.5, so the motion is smooth.
 void define_step_up(Generator& G, const ExerciseParameters& P, LoadPlacement placement) {
-  const double H = P.height_m > 0.0 ? P.height_m : 0.30;
-  if (H > 0.50)
-    throw std::invalid_argument("height_m: the box of step_up must be in [0.15, 0.50] m, got " + fmt(H));
+  // The box and the trailing foot's distance scale with the leg length (hip joint centre height standing).
+  const double leg = G.leg_length();
+  const double H = P.height_m > 0.0 ? P.height_m : 0.35 * leg;
+  if (H > 0.58 * leg)
+    throw std::invalid_argument("height_m: the box of step_up must be in [0.15, " + fmt(0.58 * leg) +
+                                "] m for this body (at most 0.58 x its leg length " + fmt(leg) + " m), got " +
+                                fmt(H));
   const std::string ws = P.side == Side::Right ? "r" : "l";  // working (box) side
   const std::string ts = P.side == Side::Right ? "l" : "r";  // trailing side
   const std::string W = "_" + ws, T = "_" + ts;
   const double sgn = ws == "r" ? 1.0 : -1.0;
-  constexpr double p_off = 0.5, lambda0 = 0.4, behind = 0.40;
+  constexpr double p_off = 0.5, lambda0 = 0.4;
+  const double behind = 0.46 * leg;
   ContactDef box = G.foot(ws);
   box.height = H;
   ContactDef trail;
@@ -114,7 +120,7 @@ void define_step_up(Generator& G, const ExerciseParameters& P, LoadPlacement pla
     arms_for(*g, q, placement, -tilt);
   };
   const ContactDef box_c = box, trail_c = trail;
-  G.residual = [g, ws, ts, box_c, trail_c, H, sgn, width, lift_off, rise, trail_idx](
+  G.residual = [g, ws, ts, box_c, trail_c, H, sgn, width, lift_off, rise, trail_idx, behind](
                    const State& s, const Vec3& com, Eigen::VectorXd& r) {
     const double p = g->p();
     const Vec3 nb = g->sole_normal(s, ws), mb = g->midfoot(s, ws);
@@ -145,8 +151,10 @@ void define_step_up(Generator& G, const ExerciseParameters& P, LoadPlacement pla
         r[4 + static_cast<int>(k)] = s.q[trail_idx[k]] - (L[k] + (target[k] - L[k]) * u);
     }
   };
+  // The posture at lift-off (the end of phase 1), followed from the start so that it is on the branch the
+  // repetition takes.
   State s(G.model());
-  G.pose(p_off, s);  // the end of phase 1: the posture at lift-off
+  for (int k = 0; k <= 8; ++k) G.pose(p_off * k / 8.0, s);
   for (const int c : trail_idx) lift_off->push_back(s.q[c]);
   G.reset_warm_start();
 }
@@ -213,7 +221,7 @@ void define_lateral_band_walk(Generator& G, const ExerciseParameters& P) {
   for (const char* c : {"pelvis_tx", "pelvis_ty", "pelvis_tz"}) G.unknowns.push_back({{G.coord(c), 1.0}});
   const int pelvis = G.body("pelvis");
   const Vec3 hip_centre = G.default_point_on(pelvis, G.marker_ground("RHJC"));
-  const double hip_height = G.marker_ground("RHJC").y() - 0.12;
+  const double hip_height = G.leg_length() - 0.12;
   const Generator* g = &G;
   G.residual = [g, ls, ts, targets, blend, pelvis, hip_centre, hip_height](const State& s, const Vec3& com,
                                                                            Eigen::VectorXd& r) {
