@@ -330,6 +330,7 @@ TEST(ScaleTool, WritesScaleSetMarkersAndStaticPose) {
   EXPECT_TRUE(fs::exists(out / "subject01_scaleSet_applied.xml"));
   EXPECT_TRUE(fs::exists(out / "subject01_static_output.mot"));
   ASSERT_TRUE(fs::exists(out / "placed_markers.xml"));
+  EXPECT_FALSE(fs::exists(out / "subject01_simbody_markers.xml"));  // only when output_marker_file is unset
   const TimeTable pose = read_storage(out / "subject01_static_output.mot");
   EXPECT_EQ(pose.rows(), 1);
   EXPECT_TRUE(pose.in_degrees);

@@ -194,12 +194,9 @@ MarkerPlacement place_markers(Model& model, const MarkerTable& markers,
                               const std::filesystem::path& marker_file, const ScaleSetup& setup) {
   const auto& mp = setup.marker_placer;
   MarkerPlacement out;
-  // OpenSim narrows the time range to the data before averaging.
-  const double t0 = std::max(mp.start_s, markers.time_s.front());
-  const double t1 = std::min(mp.end_s, markers.time_s.back());
+  // OpenSim narrows the time range to the data; the pose is reported at the (narrowed) start time.
   const auto frames = marker_frame_range(markers, mp.start_s, mp.end_s, marker_file);
-  out.time_s = t0;
-  (void)t1;
+  out.time_s = std::max(mp.start_s, markers.time_s.front());
   out.frames_averaged = frames.second - frames.first + 1;
 
   // Averages per trial marker over the frames where it is present; NaN when never present.
@@ -454,17 +451,26 @@ ScaleToolResult run_scale_tool(const ScaleSetup& setup, const ScaleToolOptions& 
       write_text_atomically(target, text);
       result.written.push_back(target);
     };
-    for (const auto& osim :
-         {ms.apply ? ms.output_model_file : std::filesystem::path{},
-          setup.marker_placer.apply ? setup.marker_placer.output_model_file : std::filesystem::path{}})
+    // No .osim writer: in place of each output model, the files that carry its changes.
+    const auto& mp = setup.marker_placer;
+    const auto beside = [](const std::filesystem::path& osim, const char* suffix) {
+      return osim.parent_path() / (osim.stem().string() + suffix);
+    };
+    std::filesystem::path scale_file = ms.output_scale_file, marker_file = mp.output_marker_file;
+    if (ms.apply && scale_file.empty() && !ms.output_model_file.empty())
+      scale_file = beside(ms.output_model_file, "_scaleset.xml");
+    if (result.placed && marker_file.empty() && !mp.output_model_file.empty())
+      marker_file = beside(mp.output_model_file, "_markers.xml");
+    for (const auto& osim : {ms.apply ? ms.output_model_file : std::filesystem::path{},
+                             result.placed ? mp.output_model_file : std::filesystem::path{}})
       if (!osim.empty())
         result.warnings.push_back(
-            osim.string() +
-            ": not written (glutelab does not write .osim files; the scale set, marker set and "
-            "static pose files hold the result)");
-    if (ms.apply) write(ms.output_scale_file, scale_set_xml(result.scales, model.name + "_scaleset"));
+            output_path(osim, options).string() +
+            ": not written (glutelab does not write .osim files; the scale set and placed "
+            "marker set files carry the changes)");
+    if (ms.apply) write(scale_file, scale_set_xml(result.scales, model.name + "_scaleset"));
     if (result.placed) {
-      write(setup.marker_placer.output_marker_file, marker_set_xml(model));
+      write(marker_file, marker_set_xml(model));
       if (!setup.marker_placer.output_motion_file.empty()) {
         TimeTable pose;
         pose.name = "static pose";
