@@ -433,6 +433,70 @@ TEST(ScaleTool, MissingGenericModelPointsAtTheSetupLine) {
   }
 }
 
+TEST(ScaleTool, MarkerMovementLimitNamesTheMarker) {
+  if (!available()) GTEST_SKIP() << "shared data absent";
+  ScaleSetup setup = read_scale_setup(setup_path());
+  setup.marker_placer.max_marker_movement = 0.01;  // mm, the .trc's unit: every marker wobbles more
+  ScaleToolOptions o = options(test::temp_dir("scale_movement"));
+  o.write_files = false;
+  try {
+    run_scale_tool(setup, o);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("subject01_static.trc"), std::string::npos) << what;
+    EXPECT_NE(what.find("moves more than max_marker_movement (0.01 mm)"), std::string::npos) << what;
+  }
+  setup.marker_placer.max_marker_movement = 50.0;  // a static trial stays within 5 cm
+  EXPECT_NO_THROW(run_scale_tool(setup, o));
+}
+
+TEST(ScaleTool, CoordinateTasksPullTheStaticPose) {
+  if (!available()) GTEST_SKIP() << "shared data absent";
+  const GaitRun& base = gait_run();
+  ScaleSetup setup = read_scale_setup(setup_path());
+  ScaleIkTask* lumbar = nullptr;
+  for (ScaleIkTask& t : setup.marker_placer.tasks)
+    if (t.name == "lumbar_extension") lumbar = &t;
+  ASSERT_NE(lumbar, nullptr);
+  ASSERT_EQ(lumbar->value_type, ScaleIkTask::ValueType::ManualValue);
+  ScaleToolOptions o = options(test::temp_dir("scale_tasks"));
+  o.write_files = false;
+  lumbar->value = -0.2;
+  const ScaleToolResult r = run_scale_tool(setup, o);
+  const int c = r.model.coordinate_index("lumbar_extension");
+  const double before = base.result.placement.q[c], after = r.placement.q[c];
+  std::printf("lumbar_extension in the static pose: %.4f rad (target 0), %.4f rad (target -0.2)\n", before,
+              after);
+  EXPECT_LT(after, before - 0.05);
+  lumbar->name = "lumbar_extensionn";
+  try {
+    run_scale_tool(setup, o);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), lumbar->line) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'lumbar_extensionn'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ScaleSetupReader, MarkerSetOnAnUnknownBodyNamesTheLine) {
+  if (!available()) GTEST_SKIP() << "shared data absent";
+  const Model model = read_osim(test::shared_data(kGeneric));
+  const fs::path file = test::temp_dir("scale_markerset") / "markers.xml";
+  std::ofstream(file)
+      << "<OpenSimDocument Version=\"40000\">\n<MarkerSet name=\"m\">\n<objects>\n"
+         "<Marker name=\"A\"><body>torso</body><location>0 0.1 0</location></Marker>\n"
+         "<Marker name=\"B\"><socket_parent_frame>/bodyset/humerus_r</socket_parent_frame></Marker>\n"
+         "</objects>\n</MarkerSet>\n</OpenSimDocument>\n";
+  try {
+    read_marker_set(file, model);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 5) << e.what();
+    EXPECT_NE(std::string(e.what()).find("humerus_r"), std::string::npos) << e.what();
+  }
+}
+
 // Without a total mass and without preserving the distribution, OpenSim scales each mass by the product
 // of its body's factors.
 TEST(ScaleTool, MassesFollowTheFactorsWhenTheDistributionIsNotPreserved) {
