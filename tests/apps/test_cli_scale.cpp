@@ -78,5 +78,18 @@ TEST(CliScale, MissingGenericModelIsOneErrorLineWithTheSetupLine) {
   EXPECT_NE(line.find("gait2392_simbody.osim"), std::string::npos) << r.output;
 }
 
+// The shared setup scales patella bodies that gait2392 lacks: OpenSim skips them, --strict refuses.
+TEST(CliScale, StrictRefusesBodiesTheModelLacks) {
+  const Case c = gait_case();
+  if (!c.available()) GTEST_SKIP() << "shared data absent";
+  const fs::path out = test::temp_dir("cli_scale_strict");
+  const test::RunResult r = test::run_cli("run " + c.setup.string() + " --model " + c.generic.string() +
+                                          " --results-dir " + out.string() + " --strict");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string line = test::error_line(r);
+  EXPECT_NE(line.find("subject01_Setup_Scale.xml:118:"), std::string::npos) << r.output;
+  EXPECT_NE(line.find("'patella_r'"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace glutelab

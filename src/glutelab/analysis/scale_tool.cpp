@@ -323,8 +323,7 @@ MarkerPlacement place_markers(Model& model, const MarkerTable& markers,
     }
     const Eigen::MatrixXd JtJ = J.transpose() * J;
     const Eigen::VectorXd g = J.transpose() * r;
-    bool improved = false;
-    double step_norm = 0.0;
+    bool improved = false, converged = false;
     for (int attempt = 0; attempt < 30 && !improved; ++attempt) {
       Eigen::MatrixXd A = JtJ;
       A.diagonal() += lambda * (JtJ.diagonal().array() + 1e-12).matrix();
@@ -335,19 +334,19 @@ MarkerPlacement place_markers(Model& model, const MarkerTable& markers,
       const Eigen::VectorXd rt = residual(trial);
       const double ct = rt.squaredNorm();
       if (ct <= cost) {
-        step_norm = (trial - q).norm();
+        const double step_norm = (trial - q).norm();
         q = trial;
         r = rt;
         const double drop = cost - ct;
         cost = ct;
         lambda = std::max(lambda / 10.0, 1e-12);
         improved = true;
-        if (drop <= 1e-15 * std::max(cost, 1e-300) || step_norm < 1e-12) iteration = 1000;
+        converged = drop <= 1e-15 * std::max(cost, 1e-300) || step_norm < 1e-12;
       } else {
         lambda *= 10.0;
       }
     }
-    if (!improved) break;
+    if (!improved || converged) break;
   }
   state.q = q;
   compute_positions(model, state);
