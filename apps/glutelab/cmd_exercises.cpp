@@ -26,6 +26,8 @@ struct BodyArgs {
   double depth = 1.0;
   std::string placement;
   double tempo_s = 0.0;
+  double band_n_per_m = -1.0;
+  double support_height_m = 0.0;
   std::string side = "right";
   int frames = 100;
   int threads = 0;
@@ -45,6 +47,13 @@ void add_body_options(CLI::App* cmd, BodyArgs& a) {
   cmd->add_option("--placement", a.placement, "Load placement: back_barbell, front_rack, hands, hips")
       ->check(CLI::IsMember({"none", "back_barbell", "front_rack", "hands", "hips"}));
   cmd->add_option("--tempo", a.tempo_s, "Duration of one repetition (s); 0: the exercise's default")
+      ->capture_default_str();
+  cmd->add_option("--band", a.band_n_per_m,
+                  "Elastic band stiffness (N/m) of band exercises; -1: the exercise's default band, 0: none")
+      ->capture_default_str();
+  cmd->add_option("--support-height", a.support_height_m,
+                  "Height (m) of the step-up box, the split squat's rear bench or the sit-to-stand seat; 0: "
+                  "the exercise's default for the body")
       ->capture_default_str();
   cmd->add_option("--side", a.side, "Working side of unilateral exercises: right or left")
       ->check(CLI::IsMember({"right", "left"}))
@@ -72,6 +81,8 @@ ExerciseParameters exercise_parameters(const BodyArgs& a) {
   p.load_kg = a.load_kg;
   p.depth = a.depth;
   p.tempo_s = a.tempo_s;
+  p.band_stiffness_n_per_m = a.band_n_per_m;
+  p.height_m = a.support_height_m;
   p.frames_per_rep = a.frames;
   p.side = a.side == "left" ? Side::Left : Side::Right;
   const std::vector<std::pair<std::string, LoadPlacement>> placements{
