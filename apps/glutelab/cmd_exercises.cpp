@@ -128,9 +128,14 @@ nlohmann::json share_json(const MomentShare& s) {
   nlohmann::json c = nlohmann::json::object(), g = nlohmann::json::object();
   for (const auto& [n, v] : s.contributors) c[n] = v;
   for (const auto& [n, v] : s.by_group) g[n] = v;
-  return {{"action", s.action}, {"coordinate", s.coordinate},
-          {"frames", s.frames}, {"impulse_Nms", s.impulse_nms},
-          {"contributors", c},  {"contributors_sum", s.contributors_sum},
+  return {{"action", s.action},
+          {"coordinate", s.coordinate},
+          {"frames", s.frames},
+          {"impulse_Nms", s.impulse_nms},
+          {"agonist_impulse_Nms", s.agonist_impulse_nms},
+          {"dominated_by_cocontraction", s.dominated_by_cocontraction()},
+          {"contributors", c},
+          {"contributors_sum", s.contributors_sum},
           {"by_group", g}};
 }
 
@@ -232,14 +237,30 @@ void print_report(const ExerciseWorkReport& r) {
   std::printf("%s, %s side, body %.1f kg, load %.1f kg: %d/%d frames solved in %.2f s\n",
               r.display_name.c_str(), r.side == Side::Left ? "left" : "right", r.body_mass_kg, r.load_kg,
               r.converged_frames, r.frames, r.seconds);
+  const bool shares = !r.hip_extension.dominated_by_cocontraction();
   std::printf("%-16s %8s %8s %11s %9s\n", "group", "peak act", "mean act", "peak force", "hip ext");
-  for (const auto& g : r.groups)
-    std::printf("%-16s %8.2f %8.2f %9.0f N %8.0f%%\n", g.group.c_str(), g.peak_activation, g.mean_activation,
-                g.peak_force_n, 100.0 * g.hip_extension_share);
-  std::printf("hip extension by compartment:");
-  for (const auto& [c, v] : r.hip_extension.contributors) std::printf(" %s %.0f%%", c.c_str(), 100.0 * v);
+  for (const auto& g : r.groups) {
+    std::printf("%-16s %8.2f %8.2f %9.0f N ", g.group.c_str(), g.peak_activation, g.mean_activation,
+                g.peak_force_n);
+    if (shares)
+      std::printf("%8.0f%%\n", 100.0 * g.hip_extension_share);
+    else
+      std::printf("%9s\n", "-");
+  }
+  if (shares) {
+    std::printf("hip extension by compartment:");
+    for (const auto& [c, v] : r.hip_extension.contributors) std::printf(" %s %.0f%%", c.c_str(), 100.0 * v);
+  } else {
+    std::printf(
+        "hip extension shares not shown: the net hip-extension moment is small next to what the "
+        "extensors and flexors produce against each other (%.1f vs %.1f N m s)",
+        r.hip_extension.impulse_nms, r.hip_extension.agonist_impulse_nms);
+  }
   std::printf("\nextensor work %.0f J:", r.extensor_work_total_j);
-  for (const auto& w : r.extensor_work) std::printf(" %s %.0f%%", w.joint.c_str(), 100.0 * w.fraction);
+  if (r.extensor_work_total_j >= 1.0)
+    for (const auto& w : r.extensor_work) std::printf(" %s %.0f%%", w.joint.c_str(), 100.0 * w.fraction);
+  else
+    std::printf(" (too little to split)");
   std::printf("\nhip contact force: peak %.2f body weights at t = %.2f s\n", r.peak_hip_contact_bw,
               r.peak_hip_contact_time_s);
   std::printf("knee frontal-plane moment: peak %.1f N m (%s)\n", r.peak_knee_frontal_moment_nm,

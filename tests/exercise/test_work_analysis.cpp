@@ -186,6 +186,19 @@ TEST(WorkAnalysis, FloorExercises) {
   }
 }
 
+// Shares of a net moment are only meaningful when the agonists do not mostly cancel against the
+// antagonists: the squat's hip extension is carried, the clamshell's hip "extension" is a small difference
+// of large flexor and extensor moments.
+TEST(WorkAnalysis, CocontractionFlagsMeaninglessShares) {
+  const ExerciseWorkReport& squat = report("back_squat");
+  EXPECT_FALSE(squat.hip_extension.dominated_by_cocontraction());
+  // The extensors supply at least the net moment, less what the reserve adds (under 5 %).
+  EXPECT_GE(squat.hip_extension.agonist_impulse_nms, squat.hip_extension.impulse_nms * 0.95);
+  const ExerciseWorkReport& clam = report("clamshell");
+  EXPECT_TRUE(clam.hip_extension.dominated_by_cocontraction())
+      << clam.hip_extension.impulse_nms << " vs " << clam.hip_extension.agonist_impulse_nms;
+}
+
 TEST(WorkAnalysis, RankingDependsOnTheMuscle) {
   std::vector<ExerciseWorkReport> reports;
   for (const char* n : {"back_squat", "glute_bridge", "hip_thrust", "romanian_deadlift"})

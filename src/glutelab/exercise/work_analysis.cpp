@@ -88,7 +88,7 @@ MomentShare moment_share(const std::string& action, const std::string& coordinat
   s.coordinate = coordinate;
   s.sign = sign;
   std::map<std::string, double> by_contributor, by_group;
-  double total = 0.0;
+  double total = 0.0, agonist = 0.0;
   const Eigen::Index frames = in.net->size();
   for (Eigen::Index f = 0; f < frames; ++f) {
     const double net = sign * (*in.net)[f];
@@ -99,6 +99,7 @@ MomentShare moment_share(const std::string& action, const std::string& coordinat
       const auto k = static_cast<Eigen::Index>(m);
       const double moment = sign * (*in.moment_arm)(f, k) * (*in.muscle_force)(f, k);
       if (moment == 0.0) continue;
+      agonist += std::max(0.0, moment);
       by_contributor[contributor_of(muscles[m], side_suffix)] += moment;
       const std::string g = muscle_group(muscles[m]);
       const auto& groups = work_groups();
@@ -110,6 +111,7 @@ MomentShare moment_share(const std::string& action, const std::string& coordinat
     by_contributor["reserve"] += sign * (*in.reserve)[f];
   }
   s.impulse_nms = total * in.dt;
+  s.agonist_impulse_nms = agonist * in.dt;
   for (const std::string& c : contributor_names()) {
     const double share = total > 0.0 ? by_contributor[c] / total : 0.0;
     s.contributors.emplace_back(c, share);

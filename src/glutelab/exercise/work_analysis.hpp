@@ -62,6 +62,15 @@ struct MomentShare {
   int sign = -1;             ///< the action's direction along the coordinate
   int frames = 0;            ///< frames with the net moment in that direction
   double impulse_nms = 0.0;  ///< integral of |net moment| over those frames
+  /// Integral of the muscles' moments in the action's direction alone (agonists, antagonists left out)
+  /// over the same frames. Much larger than impulse_nms means the antagonists cancel most of it.
+  double agonist_impulse_nms = 0.0;
+  /// True when there is no net moment in the action's direction, or the agonists produce more than three
+  /// times it (co-contraction): the shares, fractions of a small difference, then exceed 100 % and say
+  /// little about who does the work.
+  bool dominated_by_cocontraction() const {
+    return !(impulse_nms > 0.0) || agonist_impulse_nms > 3.0 * impulse_nms;
+  }
   std::vector<std::pair<std::string, double>> contributors;
   double contributors_sum = 0.0;
   std::vector<std::pair<std::string, double>> by_group;  ///< the same moment by work_groups() (+ others)
