@@ -340,3 +340,47 @@ TEST(RecordedMotion, BadInputNamesFileAndColumn) {
 
 }  // namespace
 }  // namespace glutelab
+
+namespace glutelab {
+namespace {
+
+// The walking exercise is a periodic gait: over one cycle the vertical momentum returns, so the mean
+// vertical reaction is the weight; a foot is always down, with single and double support; the cycle
+// starts at the heel strike of the chosen side.
+TEST(RecordedMotion, WalkingExerciseIsAPeriodicGait) {
+  const Model model = read_osim(test::project_data("models/glutelab.osim"));
+  for (const Side side : {Side::Right, Side::Left}) {
+    ExerciseParameters p;
+    p.frames_per_rep = 101;
+    p.side = side;
+    const GeneratedExercise ex = generate_exercise(model, "walking", p);
+    const double weight = ex.body_mass_kg * -model.gravity.y();
+    double mean_fy = 0.0;
+    int single = 0, both = 0;
+    for (int f = 0; f + 1 < ex.frames(); ++f) {  // one period: the last frame repeats the first
+      const auto fu = static_cast<std::size_t>(f);
+      const bool r = ex.loads[0].active[fu], l = ex.loads[1].active[fu];
+      EXPECT_TRUE(r || l) << "frame " << f;
+      single += r != l;
+      both += r && l;
+      for (const ExerciseLoad& load : ex.loads)
+        if (load.active[fu]) mean_fy += load.force_n[fu].y() / (ex.frames() - 1);
+    }
+    std::printf("walking (%s): mean vertical reaction %.4f BW, single support %d%%, double support %d%%\n",
+                side == Side::Right ? "right" : "left", mean_fy / weight, single, both);
+    EXPECT_NEAR(mean_fy, weight, 0.01 * weight);
+    EXPECT_GT(single, 50);
+    EXPECT_GT(both, 5);
+    // The cycle starts at the heel strike of the chosen side (found from the joint angles, a few
+    // per cent early): that foot lands within the first 8 % of the cycle.
+    const ExerciseLoad& lead = ex.loads[side == Side::Right ? 0 : 1];
+    bool landed = false;
+    for (std::size_t f = 0; f <= 8; ++f) landed = landed || lead.active[f];
+    EXPECT_TRUE(landed);
+    const int tx = model.coordinate_index("pelvis_tx");
+    EXPECT_GT(ex.motion.q(ex.frames() - 1, tx) - ex.motion.q(0, tx), 0.5);  // walks forward
+  }
+}
+
+}  // namespace
+}  // namespace glutelab

@@ -15,10 +15,9 @@ namespace glutelab::exercise_detail {
 struct WalkingCycle {
   double duration_s = 0.0;            ///< recorded cycle duration
   double forward_speed_m_s = 0.0;     ///< recorded mean pelvis speed along x
-  double mean_pelvis_height_m = 0.0;  ///< recorded mean pelvis_ty (a leg-length measure for scaling)
+  double mean_pelvis_height_m = 0.0;  ///< recorded mean pelvis height above the floor (leg-length scale)
   double left_heel_strike = 0.5;      ///< fraction of the cycle at the left heel strike
   std::vector<double> pelvis_tz_m;    ///< lateral pelvis position, mean removed (101 points)
-  std::vector<double> pelvis_ty_m;    ///< vertical pelvis position, mean removed (101 points)
   /// Coordinate name and its angle in degrees at the 101 points (every rotational coordinate of the
   /// recording except the coupled knee_angle_*_beta).
   std::vector<std::pair<std::string, std::vector<double>>> angles_deg;
