@@ -34,12 +34,13 @@ std::vector<FootPoint> foot_points(const Model& model);
 /// below `contact_speed_m_s`; a foot is planted when one of its points is.
 struct FootContactOptions {
   double contact_height_m = 0.03;  ///< above the point's resting height (m)
-  double contact_speed_m_s = 1.5;  ///< speed in ground (m/s)
+  /// Speed relative to the floor (m/s): 1.5 catches the landings of a run filtered at 6 Hz.
+  double contact_speed_m_s = 1.5;
   /// When true, the floor (y) and each point's resting height (above the floor) are estimated from
   /// the motion: the floor is the 2nd percentile over frames of the lowest foot point, a point's
   /// resting height the 5th percentile of its height above that floor, capped at
   /// `max_rest_height_m` (a heel that never lands stays unplanted). When false, the floor is y = 0
-  /// and the resting heights are those of the model's default pose (sole flat on the floor).
+  /// and the resting heights are the points' heights above the lowest of them in the default pose.
   bool floor_from_motion = true;
   double max_rest_height_m = 0.06;
   /// Frames with no planted point plant the foot of the lowest point (generated walking, whose
