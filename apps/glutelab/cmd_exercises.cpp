@@ -1,5 +1,6 @@
-// `glutelab exercises`, `glutelab analyze EXERCISE` and `glutelab rank --muscle NAME`: the exercise
-// catalogue, who does the work in one exercise for a body, and the exercises ranked for a muscle.
+// `glutelab exercises`, `glutelab analyze EXERCISE` (or `analyze --motion FILE`, a recorded motion) and
+// `glutelab rank --muscle NAME`: the exercise catalogue, who does the work in one exercise for a body
+// or in a recording, and the exercises ranked for a muscle.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +10,7 @@
 
 #include "commands.hpp"
 #include "glutelab/exercise/exercise.hpp"
+#include "glutelab/exercise/recorded_motion.hpp"
 #include "glutelab/exercise/work_analysis.hpp"
 #include "glutelab/io/osim_reader.hpp"
 #include "glutelab/io/storage.hpp"
@@ -287,6 +289,46 @@ void run_analyze(const BodyArgs& a, const std::string& exercise, std::string out
     print_report(r);
 }
 
+// A recorded motion (--motion) analysed like a generated exercise; the ground reactions are estimated
+// from the motion unless --grf gives measured ones.
+struct MotionArgs {
+  std::string motion, grf;
+  double cutoff_hz = 6.0;
+};
+
+void run_analyze_motion(const BodyArgs& a, const MotionArgs& mo, std::string out) {
+  if (a.load_kg != 0.0) throw std::invalid_argument("--load does not apply to --motion (a recording)");
+  const Model m = body_model(a);
+  RecordedMotionOptions o;
+  o.cutoff_hz = mo.cutoff_hz;
+  o.side = a.side == "left" ? Side::Left : Side::Right;
+  const RecordedExercise rec = read_recorded_exercise(m, mo.motion, o, mo.grf);
+  const ExerciseWorkReport r = analyze_exercise_work(m, rec.exercise, work_options(a));
+  if (out.empty()) out = "glutelab-output/analyze/" + std::filesystem::path(mo.motion).stem().string();
+  write_outputs(r, out, a.json);
+  nlohmann::json ground = {{"source", rec.measured_ground_reactions ? "measured" : "estimated"},
+                           {"file", mo.grf},
+                           {"cutoff_Hz", mo.cutoff_hz},
+                           {"flight_frames", rec.ground.flight_frames.size()},
+                           {"no_push_frames", rec.ground.no_push_frames.size()},
+                           {"floor_height_m", rec.ground.floor_height_m}};
+  if (a.json) {
+    nlohmann::json j = report_json(r);
+    j["motion"] = mo.motion;
+    j["ground_reactions"] = ground;
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  print_report(r);
+  if (rec.measured_ground_reactions)
+    std::printf("ground reactions: measured (%s)\n", mo.grf.c_str());
+  else
+    std::printf(
+        "ground reactions: estimated from the motion (coordinates filtered at %g Hz); %zu frames without a "
+        "planted foot, %zu frames needing a pull from the floor (no contact force)\n",
+        mo.cutoff_hz, rec.ground.flight_frames.size(), rec.ground.no_push_frames.size());
+}
+
 // ---- rank ----
 
 void run_rank(const BodyArgs& a, const std::string& muscle, bool peak) {
@@ -347,14 +389,32 @@ void add_exercise_commands(CLI::App& app) {
   auto an = std::make_shared<BodyArgs>();
   auto exercise = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
+  auto mo = std::make_shared<MotionArgs>();
   auto* analyze = app.add_subcommand(
-      "analyze", "Who does the work in one exercise for a body: muscles, hip moment shares, joint work");
-  analyze->add_option("exercise", *exercise, "Exercise name (see glutelab exercises)")->required();
+      "analyze",
+      "Who does the work in one exercise for a body, or in a recorded motion (--motion): muscles, hip "
+      "moment shares, joint work");
+  auto* exercise_opt = analyze->add_option("exercise", *exercise, "Exercise name (see glutelab exercises)");
   add_body_options(analyze, *an);
-  analyze->add_option("-o,--out", *out, "Output folder (default glutelab-output/analyze/EXERCISE)");
-  analyze->callback([an, exercise, out] {
+  analyze->add_option("-o,--out", *out, "Output folder (default glutelab-output/analyze/EXERCISE or MOTION)");
+  auto* motion_opt = analyze->add_option(
+      "--motion", mo->motion,
+      "A recorded motion (.mot/.sto of coordinates, e.g. OpenCap or IK) to analyse instead");
+  motion_opt->excludes(exercise_opt);
+  analyze
+      ->add_option("--grf", mo->grf, "With --motion: measured ground reactions (OpenSim ExternalLoads .xml)")
+      ->needs(motion_opt);
+  analyze->add_option("--cutoff", mo->cutoff_hz, "With --motion: low-pass cutoff of the coordinates (Hz)")
+      ->needs(motion_opt)
+      ->capture_default_str();
+  analyze->callback([an, exercise, out, mo] {
     validate_load(*an);
-    run_analyze(*an, *exercise, *out);
+    if (!mo->motion.empty())
+      run_analyze_motion(*an, *mo, *out);
+    else if (exercise->empty())
+      throw std::invalid_argument("give an exercise name (see glutelab exercises) or --motion FILE");
+    else
+      run_analyze(*an, *exercise, *out);
   });
 
   auto rk = std::make_shared<BodyArgs>();
