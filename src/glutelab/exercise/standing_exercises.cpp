@@ -45,10 +45,16 @@ void define_hinge(Generator& G, const ExerciseParameters& P, bool conventional) 
   const Generator* g = &G;
   G.nominal = [g, depth, conventional](double p, Eigen::VectorXd& q) {
     const double d = depth * p;
-    // Conventional: the lift starts from the bottom (p = 1 is the floor); RDL: from standing.
-    const double knee = conventional ? 5.0 + 70.0 * d : 10.0 + 10.0 * d;
-    const double tilt = conventional ? -5.0 - 40.0 * d : -5.0 - 70.0 * d;  // anterior tilt (trunk lean)
+    // Conventional: the lift starts from the bottom (p = 1 is the floor); RDL: from standing, to a 55 deg
+    // lean with the knees at 25 deg (~77 deg of hip flexion, shins vertical). A 75 deg lean with the
+    // knees at 20 deg took the hip to ~104 deg, where the model's stretched hamstrings pull passively
+    // (semimembranosus ~1.7 kN) beyond the hip extension moment and no muscle set balanced the adduction.
+    const double knee = conventional ? 5.0 + 70.0 * d : 10.0 + 15.0 * d;
+    const double tilt = conventional ? -5.0 - 40.0 * d : -5.0 - 50.0 * d;  // anterior tilt (trunk lean)
     legs(*g, q, "knee_angle", knee);
+    // Conventional pull: toes and knees turned out 5 deg as in the squats (with parallel feet the
+    // muscles cannot hold the hip rotation moment at ~100 deg of hip flexion); the RDL keeps them parallel.
+    if (conventional) legs(*g, q, "hip_rotation", -5.0);
     legs(*g, q, "hip_flexion", -tilt + knee * 0.5);
     set_deg(q, g->coord("pelvis_tilt"), tilt);
     set_deg(q, g->coord("lumbar_extension"), 0.0);  // neutral spine
