@@ -63,7 +63,7 @@ void define_hinge(Generator& G, const ExerciseParameters& P, bool conventional) 
 }
 
 // Kettlebell swing: a dynamic hip hinge repeated without pause. p = 0 is the top (standing tall, arms
-// horizontal, the bell at chest height), p = 1 the hike (trunk 65 deg forward, knees 25 deg, the bell
+// horizontal, the bell at chest height), p = 1 the hike (trunk 55 deg forward, knees 25 deg, the bell
 // between the thighs); the progress is a cosine, so the bell floats at the top and is fastest in between.
 // Balance, feet flat and the stance width are solved as in the hinge; the bell's weight and inertia act
 // at the hands.
@@ -74,7 +74,9 @@ void define_kettlebell_swing(Generator& G, const ExerciseParameters& P) {
   const Generator* g = &G;
   G.nominal = [g, depth](double p, Eigen::VectorXd& q) {
     const double d = depth * p;
-    const double tilt = 3.0 - 68.0 * d;  // the top is a tall stand, slightly behind vertical
+    // The top is a tall stand, slightly behind vertical; the hike stops at a 55 deg lean (hip ~81 deg):
+    // at 65 deg (hip ~93 deg) the passive hamstrings exceeded the hip extension moment, as in the RDL.
+    const double tilt = 3.0 - 58.0 * d;
     const double knee = 5.0 + 20.0 * d;
     legs(*g, q, "knee_angle", knee);
     legs(*g, q, "hip_flexion", -tilt + knee * 0.5);
