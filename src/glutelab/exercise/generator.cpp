@@ -152,7 +152,10 @@ void require_in_range(const Model& model, const ExerciseInfo& info, const Exerci
         fmt(params.stance_width_m) + (params.height_m > 0.0 ? ", height_m " + fmt(params.height_m) : "") +
         " drives " + co.name + " to " + f1(v * k) + unit + ", " + f1(beyond * k) + unit +
         " beyond its range [" + f1(co.range_min * k) + ", " + f1(co.range_max * k) + "]" + unit +
-        " (at progress " + f1(progress) + "); choose a smaller depth or another stance width");
+        " (at progress " + f1(progress) + ")" +
+        (progress > 0.0 ? "; choose a smaller depth or another stance width"
+                        : "; this is the starting posture, which the depth does not change: try another "
+                          "stance width, or the exercise does not fit this body"));
   }
 }
 
