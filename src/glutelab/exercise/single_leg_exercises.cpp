@@ -182,9 +182,11 @@ void define_lateral_band_walk(Generator& G, const ExerciseParameters& P) {
   if (P.stance_width_m > 0.35)
     throw std::invalid_argument(
         "stance_width_m: lateral_band_walk starts from a stance of at most 0.35 m "
-        "(the step adds 0.10 m x depth), got " +
+        "(the step adds 0.10 m x depth, scaled with the leg), got " +
         fmt(P.stance_width_m));
-  const double half = 0.5 * P.stance_width_m, step = 0.10 * P.depth;
+  // The step scales with the leg (0.10 m for the built-in model's 0.86 m): a fixed 0.10 m rolled a
+  // 1.60 m body's stepping foot past the subtalar range to keep the sole flat.
+  const double half = 0.5 * P.stance_width_m, step = 0.10 * P.depth * G.leg_length() / 0.86;
   struct Phase {
     double a, b;
   };

@@ -213,6 +213,10 @@ void define_sit_to_stand(Generator& G, const ExerciseParameters& P, LoadPlacemen
         G.pose(ps, s);
         lean_off = s.q[tilt];
         G.reset_warm_start();
+        // A lean beyond the hip's flexion range (a 1.90 m body by 0.4 deg) also draws the feet back.
+        const int hip = G.coord("hip_flexion_r");
+        if (s.q[hip] > G.model().coordinates[static_cast<std::size_t>(hip)].range_max)
+          throw std::runtime_error("sit_to_stand: the seat-off lean exceeds the hip flexion range");
       }
       break;
     } catch (const std::runtime_error&) {
@@ -245,8 +249,11 @@ void define_split(Generator& G, const ExerciseParameters& P, LoadPlacement place
   const std::string F = "_" + fs, R = "_" + rs;
   const double sgn = fs == "r" ? 1.0 : -1.0;
   const bool bench = kind == SplitKind::Bulgarian;
-  const double H = bench ? (P.height_m > 0.0 ? P.height_m : 0.45) : 0.0;
   const double leg = G.leg_length();
+  // The default bench scales with the leg as the step-up box and the seat do: 0.52 x the leg length
+  // (0.45 m for the built-in model). A fixed 0.45 m took a 1.60 m body's rear hip 1.6 deg past its
+  // abduction range at the bottom.
+  const double H = bench ? (P.height_m > 0.0 ? P.height_m : 0.52 * leg) : 0.0;
   struct Shape {
     double stride, knee_f0, knee_f1, ankle_r0, ankle_r1, tilt0, tilt1, lambda0, lambda1;
   };
