@@ -26,6 +26,7 @@ struct BodyArgs {
   std::string sex = "male";
   double load_kg = 0.0;
   double depth = 1.0;
+  double stance_width_m = 0.30;
   std::string placement;
   double tempo_s = 0.0;
   double band_n_per_m = -1.0;
@@ -46,6 +47,8 @@ void add_body_options(CLI::App* cmd, BodyArgs& a) {
   cmd->add_option("--femur", a.femur_m, "Thigh length, hip to knee joint centre (m)");
   cmd->add_option("--load", a.load_kg, "External load (kg)")->capture_default_str();
   cmd->add_option("--depth", a.depth, "Fraction [0, 1] of the full range")->capture_default_str();
+  cmd->add_option("--stance", a.stance_width_m, "Distance between the foot centres, [0.10, 0.80] m")
+      ->capture_default_str();
   cmd->add_option("--placement", a.placement, "Load placement: back_barbell, front_rack, hands, hips")
       ->check(CLI::IsMember({"none", "back_barbell", "front_rack", "hands", "hips"}));
   cmd->add_option("--tempo", a.tempo_s, "Duration of one repetition (s); 0: the exercise's default")
@@ -61,7 +64,9 @@ void add_body_options(CLI::App* cmd, BodyArgs& a) {
       ->check(CLI::IsMember({"right", "left"}))
       ->capture_default_str();
   cmd->add_option("--frames", a.frames, "Frames per repetition")->capture_default_str();
-  cmd->add_option("-j,--threads", a.threads, "Threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("-j,--threads", a.threads, "Threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
   cmd->add_flag("--json", a.json, "Print JSON instead of a table");
 }
 
@@ -82,6 +87,7 @@ ExerciseParameters exercise_parameters(const BodyArgs& a) {
   ExerciseParameters p;
   p.load_kg = a.load_kg;
   p.depth = a.depth;
+  p.stance_width_m = a.stance_width_m;
   p.tempo_s = a.tempo_s;
   p.band_stiffness_n_per_m = a.band_n_per_m;
   p.height_m = a.support_height_m;
@@ -375,7 +381,11 @@ void run_rank(const BodyArgs& a, const std::string& muscle, bool peak) {
 }
 
 void validate_load(const BodyArgs& a) {
-  if (!(a.load_kg >= 0.0)) throw std::invalid_argument("--load must be >= 0 kg");
+  if (!(a.load_kg >= 0.0)) {
+    char msg[128];
+    std::snprintf(msg, sizeof msg, "--load must be in [0, 5 x body mass] kg, got %g", a.load_kg);
+    throw std::invalid_argument(msg);
+  }
 }
 
 }  // namespace
