@@ -539,6 +539,26 @@ TEST(Exercise, PosturesBeyondAJointRangeNameTheCoordinate) {
   EXPECT_NO_THROW(generate_exercise(model(), "back_squat", p));
 }
 
+// Two feet side by side asked for a vertical torque: a couple of opposite fore-aft forces (one foot
+// braking, the other pushing) carries it, with no free torque, and the wrench is reproduced exactly.
+TEST(Exercise, VerticalTorqueBecomesAShearCouple) {
+  const std::vector<ContactPatch> patches = {{Vec3(0.0, 0.0, 0.15)}, {Vec3(0.0, 0.0, -0.15)}};
+  const Vec3 F(0.0, 700.0, 0.0);
+  const Vec3 M(0.0, 12.0, 0.0);  // yaw only: the resultant passes midway between the feet
+  const std::vector<ContactLoad> loads = distribute_wrench(patches, F, M);
+  Vec3 force = Vec3::Zero(), moment = Vec3::Zero();
+  for (const ContactLoad& l : loads) {
+    EXPECT_EQ(l.torque_n_m.norm(), 0.0);
+    force += l.force_n;
+    moment += l.cop_m.cross(l.force_n) + l.torque_n_m;
+  }
+  EXPECT_LT((force - F).norm(), 1e-9);
+  EXPECT_LT((moment - M).norm(), 1e-9);
+  // Equal shares: +-M / (2 x 0.15 m) along x, opposite on the two feet.
+  EXPECT_NEAR(loads[0].force_n.x(), 12.0 / 0.30, 1e-9);
+  EXPECT_NEAR(loads[1].force_n.x(), -12.0 / 0.30, 1e-9);
+}
+
 TEST(Exercise, WrenchDistributionIsExact) {
   const std::vector<ContactPatch> patches = {
       {Vec3(0.0, 0.0, 0.15)}, {Vec3(0.02, 0.0, -0.15)}, {Vec3(-0.8, 0.4, 0.0)}};

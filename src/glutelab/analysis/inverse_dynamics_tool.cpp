@@ -21,13 +21,27 @@ InverseDynamicsResult inverse_dynamics_over_motion(const Model& model, const Mot
   processing.t0 = options.start_s;
   processing.t1 = options.end_s;
   const ProcessedCoordinates coords = process_coordinates(motion.time_s, motion.q, processing);
+  return inverse_dynamics_at_frames(model, coords.time_s, coords.q, coords.qdot, coords.qddot, loads,
+                                    options);
+}
+
+InverseDynamicsResult inverse_dynamics_at_frames(const Model& model, const std::vector<double>& time_s,
+                                                 const Eigen::MatrixXd& q, const Eigen::MatrixXd& qdot,
+                                                 const Eigen::MatrixXd& qddot, const ExternalLoads* loads,
+                                                 const InverseDynamicsOptions& options) {
+  const auto rows = static_cast<Eigen::Index>(time_s.size());
+  if (q.rows() != rows || qdot.rows() != rows || qddot.rows() != rows ||
+      q.cols() != model.num_coordinates() || qdot.cols() != q.cols() || qddot.cols() != q.cols())
+    throw std::invalid_argument(
+        "inverse dynamics: q, qdot and qddot need one row per frame and one column per "
+        "model coordinate");
   InverseDynamicsResult result;
-  result.time_s = coords.time_s;
-  result.q = coords.q;
-  result.qdot = coords.qdot;
-  result.qddot = coords.qddot;
+  result.time_s = time_s;
+  result.q = q;
+  result.qdot = qdot;
+  result.qddot = qddot;
   result.coordinates = coordinates_in_tree_order(model);
-  const int frames = static_cast<int>(coords.time_s.size());
+  const int frames = static_cast<int>(time_s.size());
   const int nc = model.num_coordinates();
   result.generalized_forces.setZero(frames, static_cast<Eigen::Index>(result.coordinates.size()));
 
@@ -41,14 +55,14 @@ InverseDynamicsResult inverse_dynamics_over_motion(const Model& model, const Mot
     InverseDynamicsWorkspace ws(model);
     Eigen::VectorXd tau(nc);
     for (int f = next++; f < frames; f = next++) {
-      state.q = coords.q.row(f).transpose();
-      state.qdot = coords.qdot.row(f).transpose();
-      state.qddot = coords.qddot.row(f).transpose();
+      state.q = q.row(f).transpose();
+      state.qdot = qdot.row(f).transpose();
+      state.qddot = qddot.row(f).transpose();
       applied.clear();
       if (loads != nullptr) {
         // External loads need the pose; inverse_dynamics recomputes it (cheap) with the speeds.
         compute_positions(model, state);
-        add_external_loads(model, state, *loads, coords.time_s[static_cast<std::size_t>(f)], applied);
+        add_external_loads(model, state, *loads, time_s[static_cast<std::size_t>(f)], applied);
       }
       inverse_dynamics(model, state, loads != nullptr ? &applied : nullptr, ws, tau);
       for (std::size_t k = 0; k < result.coordinates.size(); ++k)

@@ -39,6 +39,13 @@ InverseDynamicsResult inverse_dynamics_over_motion(const Model& model, const Mot
                                                    const ExternalLoads* loads,
                                                    const InverseDynamicsOptions& options);
 
+/// The same at given frames whose speeds and accelerations are already known (frames x model coordinates,
+/// SI): no filtering or splines; the options' cutoff and time range are not used.
+InverseDynamicsResult inverse_dynamics_at_frames(const Model& model, const std::vector<double>& time_s,
+                                                 const Eigen::MatrixXd& q, const Eigen::MatrixXd& qdot,
+                                                 const Eigen::MatrixXd& qddot, const ExternalLoads* loads,
+                                                 const InverseDynamicsOptions& options);
+
 /// The result as OpenSim writes it: "Inverse Dynamics Generalized Forces", columns <coord>_moment
 /// (rotational) or <coord>_force (translational and coupled).
 TimeTable inverse_dynamics_table(const Model& model, const InverseDynamicsResult& result);

@@ -161,8 +161,20 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
   if (!(options.exponent > 1.0))
     throw std::invalid_argument("the activation exponent must be greater than 1");
   if (options.step_interval < 1) throw std::invalid_argument("the step interval must be at least 1");
-  const AnalysisFrames frames_in =
-      analysis_frames(motion, options.cutoff_hz, options.start_s, options.end_s, options.step_interval);
+  return static_optimization(
+      model,
+      analysis_frames(motion, options.cutoff_hz, options.start_s, options.end_s, options.step_interval),
+      loads, options);
+}
+
+StaticOptimizationResult static_optimization(const Model& model, const AnalysisFrames& frames_in,
+                                             const ExternalLoads* loads,
+                                             const StaticOptimizationOptions& options) {
+  if (!(options.exponent > 1.0))
+    throw std::invalid_argument("the activation exponent must be greater than 1");
+  if (frames_in.q.rows() != static_cast<Eigen::Index>(frames_in.time_s.size()) ||
+      frames_in.qdot.rows() != frames_in.q.rows() || frames_in.qddot.rows() != frames_in.q.rows())
+    throw std::invalid_argument("static optimization: q, qdot and qddot need one row per frame");
 
   const Layout layout = make_layout(model);
   const int nm = static_cast<int>(model.muscles.size());

@@ -94,6 +94,12 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
                                              const ExternalLoads* loads,
                                              const StaticOptimizationOptions& options);
 
+/// The same at given frames whose speeds and accelerations are already known (a generated exercise's
+/// exact derivatives): no filtering or splines; the options' cutoff, time range and step are not used.
+StaticOptimizationResult static_optimization(const Model& model, const AnalysisFrames& frames,
+                                             const ExternalLoads* loads,
+                                             const StaticOptimizationOptions& options);
+
 /// OpenSim's output tables: "Static Optimization" activations and "ModelForces" forces.
 TimeTable static_optimization_activation_table(const StaticOptimizationResult& result);
 TimeTable static_optimization_force_table(const StaticOptimizationResult& result);

@@ -1,5 +1,6 @@
 #include "glutelab/exercise/contact_distribution.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include <Eigen/Dense>
@@ -79,6 +80,32 @@ std::vector<ContactLoad> distribute_wrench(const std::vector<ContactPatch>& patc
     out[i].force_n = s * F;
     out[i].cop_m = patches[i].centre_m + offset;
     out[i].torque_n_m = Vec3(0.0, s * free_torque, 0.0);
+  }
+  // Contacts on one plane: the vertical torque becomes a couple of opposite horizontal forces (as the
+  // braking leading foot and the pushing trailing foot of double support) instead of free torques. The
+  // extra forces d_i sum to zero and lie in the plane, so they change no force and, at a common height,
+  // no moment but the vertical one; d_i = s_i mu (J_i - J_mean) with J_i = (z_i, -x_i) is the least
+  // sum of |d_i|^2 / s_i (loaded contacts take more) with sum J_i . d_i = the free torque.
+  bool one_plane = n > 1;
+  for (std::size_t i = 1; i < n; ++i)
+    one_plane &= std::abs(patches[i].centre_m.y() - patches[0].centre_m.y()) < 1e-9;
+  if (one_plane) {
+    Eigen::Vector2d mean_j = Eigen::Vector2d::Zero();
+    for (std::size_t i = 0; i < n; ++i)
+      mean_j += out[i].share * Eigen::Vector2d(out[i].cop_m.z(), -out[i].cop_m.x());
+    double spread = 0.0;  // sum s_i |J_i - J_mean|^2 (m^2)
+    for (std::size_t i = 0; i < n; ++i)
+      spread += out[i].share * (Eigen::Vector2d(out[i].cop_m.z(), -out[i].cop_m.x()) - mean_j).squaredNorm();
+    if (spread > 1e-4) {  // the loaded contacts are spread over more than about a centimetre
+      const double mu = free_torque / spread;
+      for (std::size_t i = 0; i < n; ++i) {
+        const Eigen::Vector2d d =
+            out[i].share * mu * (Eigen::Vector2d(out[i].cop_m.z(), -out[i].cop_m.x()) - mean_j);
+        out[i].force_n.x() += d.x();
+        out[i].force_n.z() += d.y();
+        out[i].torque_n_m.setZero();
+      }
+    }
   }
   return out;
 }

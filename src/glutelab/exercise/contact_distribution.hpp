@@ -18,14 +18,17 @@ struct ContactLoad {
   double share = 0.0;  ///< fraction of the total force
   Vec3 force_n = Vec3::Zero();
   Vec3 cop_m = Vec3::Zero();
-  Vec3 torque_n_m = Vec3::Zero();  ///< along +y
+  Vec3 torque_n_m = Vec3::Zero();  ///< along +y (zero when a horizontal couple carries it)
 };
 
 /// Splits the wrench (force F, moment M about the ground origin, F_y > 0 required) over `patches`:
 /// every patch takes the same fraction w_i of F and of the free torque, the fractions (>= 0, sum 1)
 /// are the minimum-norm least-squares weights that put the combined centre of pressure c at
 /// sum w_i centre_i, and every patch's CoP is its centre shifted by the same horizontal offset
-/// c - sum w_i centre_i. Hence sum_i cop_i x F_i + torque_i = M exactly. Throws std::invalid_argument
+/// c - sum w_i centre_i. When the loaded patches lie on one plane and are spread apart, the vertical
+/// (free) torque is carried instead by a couple of opposite horizontal forces added to the patches
+/// (least sum of squares weighted by 1 / w_i: the braking and pushing feet of double support) and the
+/// free torques are zero. Hence sum_i cop_i x F_i + torque_i = M exactly. Throws std::invalid_argument
 /// when there is no patch or F_y <= 0 (the body would have to be pulled).
 std::vector<ContactLoad> distribute_wrench(const std::vector<ContactPatch>& patches, const Vec3& force_n,
                                            const Vec3& moment_n_m);

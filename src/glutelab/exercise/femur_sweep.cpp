@@ -88,7 +88,8 @@ FemurSweepPoint sweep_point(const Model& generic, const BodyDescription& body, c
   const ExternalLoads loads = exercise_external_loads(m, ex);
   InverseDynamicsOptions ido;
   ido.threads = options.threads;
-  const InverseDynamicsResult idr = inverse_dynamics_over_motion(m, ex.motion, &loads, ido);
+  const InverseDynamicsResult idr =
+      inverse_dynamics_at_frames(m, ex.motion.time_s, ex.motion.q, ex.qdot, ex.qddot, &loads, ido);
   for (std::size_t c = 0; c < idr.coordinates.size(); ++c) {
     const auto col = idr.generalized_forces.col(static_cast<Eigen::Index>(c));
     if (idr.coordinates[c] == hip) p.peak_hip_extension_moment_nm = std::max(0.0, (-col).maxCoeff());
