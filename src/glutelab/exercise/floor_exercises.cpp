@@ -147,7 +147,7 @@ void add_feet_support(const Model& model, GeneratedExercise& ex, int talus_top, 
 // Clamshell: the top knee opens (abduction + external rotation about the hip-ankle axis) while the
 // top ankle stays on the bottom one; solved by the top hip's three angles: ankle over ankle, malleoli
 // stacked, and the top knee's height above the bottom knee rising from the stacked knees (condyle
-// width + 2 x tissue) by 0.20 m x depth. Side-lying hip abduction: top leg straight, hip at -5 deg
+// width + 2 x tissue) by 0.17 m x depth. Side-lying hip abduction: top leg straight, hip at -5 deg
 // (slight extension), neutral rotation (toes forward), abducted 0 -> 38 deg x depth.
 void define_side_lying(Generator& G, const ExerciseParameters& P, SideLyingKind kind) {
   reject_load(P, kind == SideLyingKind::Clamshell ? "clamshell" : "side_lying_hip_abduction");
@@ -222,7 +222,7 @@ void define_side_lying(Generator& G, const ExerciseParameters& P, SideLyingKind 
     r[3] = at.x() - ab.x();
     r[4] = at.y() - ab.y() - ankle_stack;
     const double lift = point_in_ground(s, kjc_t, knee_t).y() - point_in_ground(s, kjc_b, knee_b).y();
-    r[5] = lift - knee_stack - 0.20 * depth * g->p();
+    r[5] = lift - knee_stack - 0.17 * depth * g->p();
   };
   if (kind == SideLyingKind::Clamshell) {
     const double k = G.band_stiffness(kMiniBandStiffness);
