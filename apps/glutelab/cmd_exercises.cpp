@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "exercise_cli.hpp"
 #include "glutelab/exercise/exercise.hpp"
 #include "glutelab/exercise/work_analysis.hpp"
 #include "glutelab/io/osim_reader.hpp"
@@ -16,21 +17,6 @@
 #include "glutelab/muscle/body_scaling.hpp"
 
 namespace glutelab::cli {
-namespace {
-
-struct BodyArgs {
-  std::string model = "glutelab";
-  std::optional<double> height_m, mass_kg, femur_m;
-  std::string sex = "male";
-  double load_kg = 0.0;
-  double depth = 1.0;
-  std::string placement;
-  double tempo_s = 3.0;
-  std::string side = "right";
-  int frames = 100;
-  int threads = 0;
-  bool json = false;
-};
 
 void add_body_options(CLI::App* cmd, BodyArgs& a) {
   cmd->add_option("--model", a.model, "Model to scale (glutelab: the built-in model)")->capture_default_str();
@@ -90,6 +76,8 @@ ExerciseWorkOptions work_options(const BodyArgs& a) {
   return o;
 }
 
+namespace {
+
 // ---- exercises ----
 
 void run_list(bool json) {
@@ -121,6 +109,8 @@ nlohmann::json share_json(const MomentShare& s) {
           {"contributors", c},  {"contributors_sum", s.contributors_sum},
           {"by_group", g}};
 }
+
+}  // namespace
 
 nlohmann::json report_json(const ExerciseWorkReport& r) {
   nlohmann::json groups = nlohmann::json::array(), muscles = nlohmann::json::array(),
@@ -168,6 +158,8 @@ nlohmann::json report_json(const ExerciseWorkReport& r) {
           {"seconds", r.seconds}};
 }
 
+namespace {
+
 TimeTable muscle_table(const ExerciseWorkReport& r, const Eigen::MatrixXd& values, const std::string& name) {
   TimeTable t;
   t.name = name;
@@ -176,6 +168,8 @@ TimeTable muscle_table(const ExerciseWorkReport& r, const Eigen::MatrixXd& value
   t.values = values;
   return t;
 }
+
+}  // namespace
 
 void write_outputs(const ExerciseWorkReport& r, const std::filesystem::path& dir, bool quiet) {
   std::filesystem::create_directories(dir);
@@ -215,6 +209,8 @@ void write_outputs(const ExerciseWorkReport& r, const std::filesystem::path& dir
                           "summary.json", "group_activation.svg"})
       std::printf("wrote %s\n", (dir / f).string().c_str());
 }
+
+namespace {
 
 void print_report(const ExerciseWorkReport& r) {
   std::printf("%s, %s side, body %.1f kg, load %.1f kg: %d/%d frames solved in %.2f s\n",
@@ -294,11 +290,11 @@ void run_rank(const BodyArgs& a, const std::string& muscle, bool peak) {
   for (const std::string& s : skipped) std::fprintf(stderr, "warning: skipped %s\n", s.c_str());
 }
 
+}  // namespace
+
 void validate_load(const BodyArgs& a) {
   if (!(a.load_kg >= 0.0)) throw std::invalid_argument("--load must be >= 0 kg");
 }
-
-}  // namespace
 
 void add_exercise_commands(CLI::App& app) {
   auto json = std::make_shared<bool>(false);
