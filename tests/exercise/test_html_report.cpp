@@ -126,6 +126,9 @@ TEST(HtmlReport, RankingBarsShowTheMeanActivationOfTheAnalysis) {
          ++it)
       bars.emplace_back((*it)[2].str(), (*it)[1].str());
     ASSERT_EQ(bars.size(), data().exercises.size()) << g;
+    std::size_t doubtful = 0;
+    for (const ExerciseWorkReport& r : data().exercises) doubtful += r.max_reserve_fraction > 0.10 ? 1 : 0;
+    EXPECT_EQ(count(figure, "fill=\"#d68910\""), doubtful) << "exercises with large reserves are marked";
     double previous = 1e9;
     for (const auto& [label, value] : bars) {
       const ExerciseWorkReport* r = nullptr;
@@ -156,8 +159,8 @@ TEST(HtmlReport, NumbersMatchTheAnalysis) {
     if (r.hip_extension.frames == 0) continue;
     char share[32];
     std::snprintf(share, sizeof share, "<td>%.0f%%</td>", 100.0 * r.hip_extension.share_of("reserve"));
-    EXPECT_NE(section.find("<td>reserve</td>" + std::string(share)), std::string::npos)
-        << r.exercise << share;
+    const std::string reserve_row = between(section, "<td data-contributor=\"reserve\">", "</tr>");
+    EXPECT_NE(reserve_row.find(share), std::string::npos) << r.exercise << share << reserve_row;
   }
   const FemurSweepPoint& p = data().femur_sweep.points.front();
   char lean[64];

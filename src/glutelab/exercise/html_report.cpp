@@ -168,6 +168,9 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
+/// Reserves above this fraction of a joint's moment mark an exercise's results as doubtful.
+constexpr double kLargeReserve = 0.10;
+
 std::string pct(double fraction) { return fmt("%.0f%%", 100.0 * fraction); }
 
 std::string esc(const std::string& s) { return xml_escape(s); }
@@ -199,11 +202,11 @@ h1{margin-bottom:.2em}h2{border-bottom:2px solid #d5d8dc;padding-bottom:.2em;mar
 h3{margin-bottom:.3em}.sub{color:#566573;margin-top:0}
 table{border-collapse:collapse;margin:.6em 0 1em}th,td{border:1px solid #d5d8dc;padding:.25em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}thead th{background:#f4f6f7}
-.explain{color:#566573;font-size:.92em;margin:.2em 0 .8em}
+.explain{color:#566573;font-size:.92em;margin:.2em 0 .8em}.plain{color:#566573;font-size:.9em}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{color:#566573;font-size:.92em}
 .exercise{border-top:1px solid #eaecee;margin-top:2em}.cues{font-style:italic}
 .grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{flex:1 1 480px}
-.warn{background:#fef5e7;border-left:4px solid #b9770e;padding:.4em .8em}
+.doubtful{background:#fdebd0}.warn{background:#fef5e7;border-left:4px solid #b9770e;padding:.4em .8em}
 nav ol{columns:2}
 @media print{.exercise{break-inside:avoid-page}}
 )";
@@ -243,7 +246,7 @@ artificial helper. Small is good; above 10&nbsp;% the result for that exercise i
 std::string caveats(const ExerciseReportData& d) {
   std::string large;
   for (const ExerciseWorkReport& r : d.exercises)
-    if (r.max_reserve_fraction > 0.10)
+    if (r.max_reserve_fraction > kLargeReserve)
       large += (large.empty() ? "" : ", ") + esc(r.display_name) +
                fmt(" (%.0f%%", 100.0 * r.max_reserve_fraction) +
                (r.max_reserve_coordinate.empty() ? std::string(")")
@@ -305,7 +308,8 @@ std::string glance_section(const ExerciseReportData& d) {
       "<section id=\"at-a-glance\"><h2>At a glance</h2>\n<p class=\"explain\">Mean activation of each "
       "gluteal "
       "group over the repetition, where the work comes from, and the largest joint loads. Click an exercise "
-      "for details.</p>\n<table><thead><tr><th>exercise</th>";
+      "for details; a reserve above 10 % (orange) means the model could not do the exercise with its muscles "
+      "alone.</p>\n<table><thead><tr><th>exercise</th>";
   for (const std::string& g : report_ranking_groups()) h += "<th>" + esc(g) + "</th>";
   h += "<th>hip share of work</th><th>hip contact (BW)</th><th>reserve</th></tr></thead><tbody>\n";
   for (const ExerciseWorkReport& r : d.exercises) {
@@ -313,7 +317,8 @@ std::string glance_section(const ExerciseReportData& d) {
     for (const std::string& g : report_ranking_groups())
       h += "<td>" + fmt("%.3f", group_mean(r, g)) + "</td>";
     h += "<td>" + pct(work_fraction(r, "hip")) + "</td><td>" + fmt("%.2f", r.peak_hip_contact_bw) +
-         "</td><td>" + fmt("%.1f%%", 100.0 * r.max_reserve_fraction) + "</td></tr>\n";
+         "</td><td" + (r.max_reserve_fraction > kLargeReserve ? " class=\"doubtful\"" : "") + ">" +
+         fmt("%.1f%%", 100.0 * r.max_reserve_fraction) + "</td></tr>\n";
   }
   h += "</tbody></table>\n";
   if (!d.skipped.empty()) {
@@ -330,16 +335,23 @@ std::string ranking_section(const ExerciseReportData& d) {
       "<section id=\"ranking\"><h2>Best exercises for each gluteal muscle</h2>\n<p "
       "class=\"explain\">Exercises "
       "ordered by the muscle group's mean activation over one repetition (0 relaxed, 1 maximal). Longer bars "
-      "mean the exercise asks more of that muscle in this model.</p>\n<div class=\"grid\">\n";
+      "mean the exercise asks more of that muscle in this model. Orange bars: exercises whose reserve "
+      "exceeds 10 %, "
+      "read them with care.</p>\n<div class=\"grid\">\n";
   for (const std::string& g : report_ranking_groups()) {
     std::vector<PlotBar> bars;
-    for (const ExerciseRank& e : rank_exercises(d.exercises, g, RankBy::Mean))
+    BarChartOptions o;
+    for (const ExerciseRank& e : rank_exercises(d.exercises, g, RankBy::Mean)) {
       bars.push_back({e.display_name, e.mean_activation});
+      bool doubtful = false;
+      for (const ExerciseWorkReport& r : d.exercises)
+        if (r.exercise == e.exercise) doubtful = r.max_reserve_fraction > kLargeReserve;
+      o.bar_colors.push_back(doubtful ? "#d68910" : "");
+    }
     h += "<figure class=\"ranking\" data-group=\"" + esc(g) + "\">\n";
     if (bars.empty()) {
       h += "<p>No exercise was analysed.</p>";
     } else {
-      BarChartOptions o;
       o.title = "Best exercises for the " + g;
       o.x_label = "mean activation";
       h += svg_bar_chart(bars, o);
@@ -348,6 +360,20 @@ std::string ranking_section(const ExerciseReportData& d) {
   }
   h += "</div></section>\n";
   return h;
+}
+
+/// Plain words for a moment-share contributor ("glmax1": "upper gluteus maximus"), or "".
+std::string plain_contributor(const std::string& name) {
+  static const std::vector<std::pair<std::string, std::string>> plain{
+      {"glmax1", "upper gluteus maximus"}, {"glmax2", "middle gluteus maximus"},
+      {"glmax3", "lower gluteus maximus"}, {"glmed1", "front gluteus medius"},
+      {"glmed2", "middle gluteus medius"}, {"glmed3", "back gluteus medius"},
+      {"glmin1", "front gluteus minimus"}, {"glmin2", "middle gluteus minimus"},
+      {"glmin3", "back gluteus minimus"},  {"hamstrings", "back of the thigh"},
+      {"adductor magnus", "inner thigh"},  {"reserve", "what the muscles could not supply"}};
+  for (const auto& [n, p] : plain)
+    if (n == name) return p;
+  return "";
 }
 
 std::string share_table(const ExerciseWorkReport& r) {
@@ -360,7 +386,9 @@ std::string share_table(const ExerciseWorkReport& r) {
   for (const MomentShare* s : shares) h += "<th>" + esc(s->action) + "</th>";
   h += "</tr></thead><tbody>\n";
   for (const std::string& name : rows) {
-    h += "<tr><td>" + esc(name) + "</td>";
+    const std::string plain = plain_contributor(name);
+    h += "<tr><td data-contributor=\"" + esc(name) + "\">" + esc(name) +
+         (plain.empty() ? std::string() : " <span class=\"plain\">(" + esc(plain) + ")</span>") + "</td>";
     for (const MomentShare* s : shares)
       h += "<td>" + (s->frames > 0 ? pct(s->share_of(name)) : std::string("&ndash;")) + "</td>";
     h += "</tr>\n";
@@ -382,6 +410,12 @@ std::string exercise_section(const ExerciseWorkReport& r, const ExerciseInfo* in
   h += "<p class=\"sub\">" + std::string(r.side == Side::Left ? "left" : "right") + " side" +
        (r.load_kg > 0.0 ? fmt(", load %.1f kg", r.load_kg) : std::string(", no load")) + ", " +
        std::to_string(r.converged_frames) + " of " + std::to_string(r.frames) + " frames solved</p>\n";
+
+  if (r.max_reserve_fraction > kLargeReserve)
+    h += "<p class=\"warn\">" +
+         fmt("The model's muscles could not produce %.0f%% of the ", 100.0 * r.max_reserve_fraction) +
+         esc(r.max_reserve_coordinate) +
+         " moment in this exercise (see the reserve below): read its numbers with care.</p>\n";
 
   // Activation of each group over the repetition.
   std::vector<PlotSeries> series;

@@ -192,9 +192,11 @@ std::string svg_bar_chart(const std::vector<PlotBar>& bars, const BarChartOption
     svg += "<text x=\"" + num(left - 6) + "\" y=\"" + num(y + bar_h - 5) + "\" text-anchor=\"end\">" +
            xml_escape(bars[i].label) + "</text>\n";
     svg += "<rect x=\"" + num(left) + "\" y=\"" + num(y) + "\" width=\"" + num(X(bars[i].value) - left) +
-           "\" height=\"" + num(bar_h) + "\" fill=\"" + xml_escape(options.color) + "\" data-value=\"" +
-           xml_escape(value) + "\"><title>" + xml_escape(bars[i].label) + ": " + xml_escape(value) +
-           "</title></rect>\n";
+           "\" height=\"" + num(bar_h) + "\" fill=\"" +
+           xml_escape(i < options.bar_colors.size() && !options.bar_colors[i].empty() ? options.bar_colors[i]
+                                                                                      : options.color) +
+           "\" data-value=\"" + xml_escape(value) + "\"><title>" + xml_escape(bars[i].label) + ": " +
+           xml_escape(value) + "</title></rect>\n";
     svg += "<text x=\"" + num(X(bars[i].value) + 4) + "\" y=\"" + num(y + bar_h - 5) + "\">" +
            xml_escape(value) + "</text>\n";
   }

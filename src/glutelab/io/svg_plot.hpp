@@ -43,7 +43,8 @@ struct BarChartOptions {
   std::string value_format = "%.3f";  ///< printf format of the value written beside each bar
   std::optional<double> x_max;        ///< unset: from the data
   std::string color = "#2471a3";
-  double label_width = 210.0;  ///< pixels left of the bars for the labels
+  std::vector<std::string> bar_colors;  ///< per bar (by index; shorter or empty entries: `color`)
+  double label_width = 210.0;           ///< pixels left of the bars for the labels
 };
 
 /// The SVG text of a line plot of the series (axes with ticks, legend). Throws std::invalid_argument
