@@ -30,7 +30,8 @@ void add_body_options(CLI::App* cmd, BodyArgs& a) {
   cmd->add_option("--depth", a.depth, "Fraction [0, 1] of the full range")->capture_default_str();
   cmd->add_option("--placement", a.placement, "Load placement: back_barbell, front_rack, hands, hips")
       ->check(CLI::IsMember({"none", "back_barbell", "front_rack", "hands", "hips"}));
-  cmd->add_option("--tempo", a.tempo_s, "Duration of one repetition (s)")->capture_default_str();
+  cmd->add_option("--tempo", a.tempo_s, "Duration of one repetition (s); 0: the exercise's default")
+      ->capture_default_str();
   cmd->add_option("--side", a.side, "Working side of unilateral exercises: right or left")
       ->check(CLI::IsMember({"right", "left"}))
       ->capture_default_str();

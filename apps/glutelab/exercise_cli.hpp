@@ -24,7 +24,7 @@ struct BodyArgs {
   double load_kg = 0.0;
   double depth = 1.0;
   std::string placement;
-  double tempo_s = 3.0;
+  double tempo_s = 0.0;  ///< 0: the exercise's default tempo
   std::string side = "right";
   int frames = 100;
   int threads = 0;

@@ -33,6 +33,19 @@ const std::vector<ExerciseInfo>& catalog_storage() {
       {"conventional_deadlift", "Conventional deadlift", "Lift the bar from a hip-and-knee bend to standing.",
        "bar over mid-foot, hips back, shins near vertical, push the floor, lock out with the glutes",
        LoadPlacement::Hands, false},
+      {"single_leg_deadlift", "Single-leg deadlift",
+       "Hinge on one leg, the free leg reaching back in line with the trunk, weight in the hands.",
+       "hips square, hinge from the stance hip, back leg in line with the spine, soft stance knee",
+       LoadPlacement::Hands, true},
+      {"kettlebell_swing", "Kettlebell swing",
+       "Swing a kettlebell from between the thighs to chest height with a hip snap, continuously.",
+       "hike the bell back, hips back with shins vertical, snap the hips and squeeze the glutes, arms "
+       "just guide",
+       LoadPlacement::Hands, false, 1.2},
+      {"step_up", "Step-up",
+       "Step onto a box with the working foot and stand up on it, the other knee driving up.",
+       "whole foot on the box, lean slightly forward, push through the heel, don't push off the back foot",
+       LoadPlacement::Hands, true, 4.0},
       {"glute_bridge", "Glute bridge", "Lying on the back, lift the hips off the floor with the feet flat.",
        "posterior pelvic tilt, squeeze at the top, ribs down", LoadPlacement::None, false},
       {"single_leg_glute_bridge", "Single-leg glute bridge",
@@ -46,8 +59,11 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        "tuck the pelvis under (posterior tilt), squeeze, knees soft", LoadPlacement::None, false},
       {"single_leg_stance", "Single-leg stance", "Balance on one leg with the other knee lifted.",
        "stand tall, keep the pelvis level, stance knee soft", LoadPlacement::None, true},
-      // sit_to_stand (define_sit_to_stand) is not catalogued yet: at 60 frames per repetition its
-      // solution jumps near seat-off (a vertical reaction < 0 results); see docs/exercises.md.
+      {"sit_to_stand", "Sit-to-stand", "Stand up from a chair without the hands and sit back down.",
+       "feet under the knees, lean forward until the weight is on the feet, drive through the heels, sit "
+       "back "
+       "slowly",
+       LoadPlacement::None, false, 4.0},
       {"forward_lunge", "Forward lunge",
        "Split-stance lunge with the working leg in front: lower until both knees are bent, then rise.",
        "long stride, torso tall, front knee over the toes, back knee towards the floor", LoadPlacement::None,
@@ -102,12 +118,14 @@ void validate_exercise_parameters(const ExerciseParameters& p, double body_mass_
         "stance_width_m must be in [0.10, 0.80] m, got " + fmt(p.stance_width_m));
   check(std::isfinite(p.load_kg) && p.load_kg >= 0.0 && p.load_kg <= 5.0 * body_mass_kg,
         "load_kg must be in [0, " + fmt(5.0 * body_mass_kg) + "] kg (5 x body mass), got " + fmt(p.load_kg));
-  check(std::isfinite(p.tempo_s) && p.tempo_s >= 0.5 && p.tempo_s <= 60.0,
-        "tempo_s must be in [0.5, 60] s, got " + fmt(p.tempo_s));
+  check(std::isfinite(p.tempo_s) && (p.tempo_s == 0.0 || (p.tempo_s >= 0.5 && p.tempo_s <= 60.0)),
+        "tempo_s must be 0 (the exercise's default) or in [0.5, 60] s, got " + fmt(p.tempo_s));
   check(p.frames_per_rep >= 10 && p.frames_per_rep <= 10000,
         "frames_per_rep must be in [10, 10000], got " + std::to_string(p.frames_per_rep));
-  check(std::isfinite(p.band_stiffness_n_per_m) && p.band_stiffness_n_per_m >= 0.0,
-        "band_stiffness_n_per_m must be >= 0 N/m, got " + fmt(p.band_stiffness_n_per_m));
+  check(std::isfinite(p.band_stiffness_n_per_m) && p.band_stiffness_n_per_m <= 5000.0,
+        "band_stiffness_n_per_m must be < 0 (the exercise's default band), 0 (no band) or at most 5000 N/m, "
+        "got " +
+            fmt(p.band_stiffness_n_per_m));
   check(std::isfinite(p.height_m) && (p.height_m == 0.0 || (p.height_m >= 0.15 && p.height_m <= 0.80)),
         "height_m must be 0 (the exercise's default) or in [0.15, 0.80] m, got " + fmt(p.height_m));
 }
@@ -127,33 +145,41 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
         "placement: a load_kg > 0 needs a placement (back_barbell, front_rack, hands or "
         "hips) for exercise '" +
         name + "'");
-  Generator G(model, params);
+  ExerciseParameters resolved = params;
+  if (resolved.tempo_s == 0.0) resolved.tempo_s = it->default_tempo_s;
+  Generator G(model, resolved);
   if (params.load_kg > 0.0) G.load_points = load_points_for(G, placement, model);
   const std::string& n = it->name;
   if (n == "bodyweight_squat" || n == "goblet_squat" || n == "back_squat" || n == "front_squat")
-    define_squat(G, params, placement);
+    define_squat(G, resolved, placement);
   else if (n == "romanian_deadlift")
-    define_hinge(G, params, false);
+    define_hinge(G, resolved, false);
   else if (n == "conventional_deadlift")
-    define_hinge(G, params, true);
+    define_hinge(G, resolved, true);
+  else if (n == "kettlebell_swing")
+    define_kettlebell_swing(G, resolved);
+  else if (n == "single_leg_deadlift")
+    define_single_leg_deadlift(G, resolved);
+  else if (n == "step_up")
+    define_step_up(G, resolved, placement);
   else if (n == "standing_glute_squeeze")
-    define_squeeze(G, params);
+    define_squeeze(G, resolved);
   else if (n == "single_leg_stance")
-    define_single_leg_stance(G, params);
+    define_single_leg_stance(G, resolved);
   else if (n == "glute_bridge")
-    define_lying(G, params, 0.0, 92.0, 118.0, 95.0, false);
+    define_lying(G, resolved, 0.0, 92.0, 118.0, 95.0, false);
   else if (n == "single_leg_glute_bridge")
-    define_lying(G, params, 0.0, 92.0, 116.0, 95.0, true);
+    define_lying(G, resolved, 0.0, 92.0, 116.0, 95.0, true);
   else if (n == "hip_thrust")
-    define_lying(G, params, 0.40, 60.0, 95.0, 90.0, false);
+    define_lying(G, resolved, 0.40, 60.0, 95.0, 90.0, false);
   else if (n == "sit_to_stand")
-    define_sit_to_stand(G, params, placement);
+    define_sit_to_stand(G, resolved, placement);
   else if (n == "forward_lunge")
-    define_split(G, params, placement, SplitKind::ForwardLunge);
+    define_split(G, resolved, placement, SplitKind::ForwardLunge);
   else if (n == "reverse_lunge")
-    define_split(G, params, placement, SplitKind::ReverseLunge);
+    define_split(G, resolved, placement, SplitKind::ReverseLunge);
   else if (n == "bulgarian_split_squat")
-    define_split(G, params, placement, SplitKind::Bulgarian);
+    define_split(G, resolved, placement, SplitKind::Bulgarian);
   return G.run(*it);
 }
 

@@ -27,10 +27,12 @@ struct ExerciseParameters {
   double stance_width_m = 0.30;  ///< distance between the foot centres, [0.10, 0.80] m (standing exercises)
   double load_kg = 0.0;          ///< external load, [0, 5 x body mass]
   LoadPlacement placement = LoadPlacement::None;  ///< None: the exercise's default placement
-  double tempo_s = 3.0;                           ///< duration of one repetition, [0.5, 60] s
-  int frames_per_rep = 100;                       ///< samples of the repetition, [10, 10000]
-  double band_stiffness_n_per_m = 0.0;            ///< elastic band exercises, >= 0 (none implemented yet)
-  Side side = Side::Right;                        ///< working side of unilateral exercises
+  double tempo_s = 0.0;      ///< duration of one repetition, [0.5, 60] s; 0: the exercise's default
+  int frames_per_rep = 100;  ///< samples of the repetition, [10, 10000]
+  /// Elastic band of band exercises (clamshell, lateral band walk...): < 0 the exercise's default band,
+  /// 0 no band, else the band's stiffness, at most 5000 N/m.
+  double band_stiffness_n_per_m = -1.0;
+  Side side = Side::Right;  ///< working side of unilateral exercises
   /// Rear-foot bench height of bulgarian_split_squat (default 0.45 m; also the seat of the not yet
   /// catalogued sit_to_stand, default 0.42 m), 0 or [0.15, 0.80] m; 0: the exercise's default.
   double height_m = 0.0;
@@ -44,6 +46,7 @@ struct ExerciseInfo {
   std::string cues;          ///< coaching cues, e.g. "hips back, shins vertical"
   LoadPlacement default_placement = LoadPlacement::None;
   bool unilateral = false;
+  double default_tempo_s = 3.0;  ///< duration of one repetition when ExerciseParameters::tempo_s is 0
 };
 
 /// One external load over the frames: a force with its point of application and a free torque,

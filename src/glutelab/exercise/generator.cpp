@@ -108,7 +108,9 @@ Eigen::VectorXd Generator::pose(double p, State& s) const {
     s.q = q0;
     compute_positions(model_, s);
   }
-  const Vec3 shift = anchor_target - contacts[static_cast<std::size_t>(anchor)].centre(s);
+  const auto [anchor_now, target_now] =
+      anchor_at ? anchor_at(p) : std::pair<int, Vec3>(anchor, anchor_target);
+  const Vec3 shift = target_now - contacts[static_cast<std::size_t>(anchor_now)].centre(s);
   Eigen::VectorXd q = s.q;
   q[coord("pelvis_tx")] += shift.x();
   q[coord("pelvis_ty")] += shift.y();
@@ -138,7 +140,7 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
     loads[c].body = contacts[c].body;
     loads[c].contact = true;
     loads[c].height_m = contacts[c].height;
-    loads[c].scheduled = contacts[c].active_below <= 1.0;
+    loads[c].scheduled = contacts[c].scheduled();
   }
   for (const LoadPoint& lp : load_points) {
     ExerciseLoad l;
@@ -146,8 +148,19 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
     l.body = lp.body;
     loads.push_back(l);
   }
-  for (ExerciseLoad& l : loads) {
-    l.active.assign(static_cast<std::size_t>(N), l.contact ? false : g.load_kg > 0.0);
+  const std::size_t first_band = loads.size();
+  for (const BandDef& b : bands) {  // two loads per band: its pull on each end
+    for (const int body : {b.body_a, b.body_b}) {
+      ExerciseLoad l;
+      l.name = "band_" + b.name + "_" + model_.bodies[static_cast<std::size_t>(body)].name;
+      l.body = body;
+      loads.push_back(l);
+    }
+  }
+  for (std::size_t k = 0; k < loads.size(); ++k) {
+    ExerciseLoad& l = loads[k];
+    const bool on = k >= first_band ? true : (l.contact ? false : g.load_kg > 0.0);
+    l.active.assign(static_cast<std::size_t>(N), on);
     l.force_n.assign(static_cast<std::size_t>(N), Vec3::Zero());
     l.point_m.assign(static_cast<std::size_t>(N), Vec3::Zero());
     l.torque_n_m.assign(static_cast<std::size_t>(N), Vec3::Zero());
@@ -162,12 +175,16 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
     const double pt = progress(t);
     const Eigen::VectorXd q = pose(pt, s);
     // Load points at t - h, t, t + h for their accelerations.
-    std::vector<Vec3> lp_m, lp_0, lp_p;
-    for (const Eigen::VectorXd* qq : {&qm, &q, &qp}) {
+    std::vector<Vec3> lp_m, lp_0, lp_p, band_ends;
+    for (const Eigen::VectorXd* qq : {&qm, &qp, &q}) {
       s.q = *qq;
       compute_positions(model_, s);
       auto& dst = qq == &qm ? lp_m : (qq == &q ? lp_0 : lp_p);
       for (const LoadPoint& lp : load_points) dst.push_back(point_in_ground(s, lp.body, lp.point_body));
+    }
+    for (const BandDef& b : bands) {
+      band_ends.push_back(point_in_ground(s, b.body_a, b.point_a));
+      band_ends.push_back(point_in_ground(s, b.body_b, b.point_b));
     }
     g.motion.q.row(f) = q.transpose();
     g.qdot.row(f) = ((qp - qm) / (2.0 * h)).transpose();
@@ -186,6 +203,21 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
       if (l.active[static_cast<std::size_t>(f)])
         applied.add_force_at_point(l.body, l.force_n[static_cast<std::size_t>(f)], lp_0[k]);
     }
+    // Bands: equal and opposite pulls on their ends, tension k max(0, length - rest length).
+    for (std::size_t k = 0; k < bands.size(); ++k) {
+      const Vec3 a = band_ends[2 * k], b = band_ends[2 * k + 1];
+      const double length = (b - a).norm();
+      const double tension = bands[k].stiffness_n_per_m * std::max(0.0, length - bands[k].rest_length_m);
+      const Vec3 pull = length > 0.0 ? Vec3(tension * (b - a) / length) : Vec3(Vec3::Zero());
+      ExerciseLoad& la = loads[first_band + 2 * k];
+      ExerciseLoad& lb = loads[first_band + 2 * k + 1];
+      la.force_n[static_cast<std::size_t>(f)] = pull;
+      la.point_m[static_cast<std::size_t>(f)] = a;
+      lb.force_n[static_cast<std::size_t>(f)] = -pull;
+      lb.point_m[static_cast<std::size_t>(f)] = b;
+      applied.add_force_at_point(la.body, pull, a);
+      applied.add_force_at_point(lb.body, -pull, b);
+    }
     // What the environment must supply: the ground_pelvis subtree load accumulated on ground.
     inverse_dynamics(model_, s, &applied, ws, tau);
     const Vec3 F = ws.force[0], M = ws.moment[0];
@@ -198,11 +230,17 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
       patch.centre_m.y() = contacts[c].height;
       loads[c].polygon_m[static_cast<std::size_t>(f)] = contacts[c].polygon(s);
       loads[c].point_m[static_cast<std::size_t>(f)] = patch.centre_m;  // an off contact keeps its centre
-      if (!(pt < contacts[c].active_below)) continue;
+      if (!contacts[c].planted(pt)) continue;
       patches.push_back(patch);
       which.push_back(c);
       for (const Vec3& v : loads[c].polygon_m[static_cast<std::size_t>(f)]) support.push_back(v);
     }
+    if (!(F.y() > 0.0))
+      throw std::invalid_argument(
+          "tempo_s: at t = " + fmt(t) + " s the repetition of '" + info.name +
+          "' accelerates the body downwards faster than gravity (the contacts would have "
+          "to pull with " +
+          fmt(-F.y()) + " N); choose a slower tempo than " + fmt(T) + " s");
     const std::vector<ContactLoad> cl = distribute_wrench(patches, F, M);
     for (std::size_t i = 0; i < which.size(); ++i) {
       ExerciseLoad& l = loads[which[i]];

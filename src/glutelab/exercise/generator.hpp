@@ -3,6 +3,7 @@
 // contacts, load points, elastic bands) and turns it into a GeneratedExercise with consistent loads.
 #pragma once
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <utility>
@@ -28,7 +29,10 @@ struct ContactDef {
   Vec3 point_body = Vec3::Zero();       // point contact (body frame)
   double height = 0.0;                  // plane height (m)
   double half_x = 0.05, half_z = 0.15;  // point contacts: half sizes of the patch (m)
-  double active_below = 2.0;            // planted while the progress p < active_below (chair: seat-off)
+  // Lifted (no load) while lift_from <= p < lift_to: a chair after seat-off, a stepping foot.
+  double lift_from = 2.0, lift_to = 3.0;
+  bool planted(double p) const { return !(p >= lift_from && p < lift_to); }
+  bool scheduled() const { return lift_from <= 1.0; }
   Vec3 centre(const State& s) const {
     if (sole_body.empty()) return point_in_ground(s, body, point_body);
     Vec3 c = Vec3::Zero();
@@ -52,6 +56,18 @@ struct LoadPoint {
   int body = 0;
   Vec3 point_body = Vec3::Zero();
   double fraction = 1.0;
+};
+
+// An elastic band between points on two bodies (a loop around the knees or ankles): its tension
+// stiffness x max(0, length - rest_length) pulls both ends towards each other.
+struct BandDef {
+  std::string name;
+  int body_a = 0, body_b = 0;
+  Vec3 point_a = Vec3::Zero(), point_b = Vec3::Zero();  // body frames
+  double stiffness_n_per_m = 0.0, rest_length_m = 0.0;
+  double length(const State& s) const {
+    return (point_in_ground(s, body_b, point_b) - point_in_ground(s, body_a, point_a)).norm();
+  }
 };
 
 // A coordinate change driven by one unknown: q[coordinate] += gain * x.
@@ -116,8 +132,21 @@ class Generator {
   std::vector<ContactDef> contacts;
   int anchor = 0;                     // contact planted by the pelvis translation
   Vec3 anchor_target = Vec3::Zero();  // where its centre goes
+  // When set, the anchor contact and its target at progress p (stepping exercises plant another foot).
+  std::function<std::pair<int, Vec3>(double p)> anchor_at;
   std::vector<LoadPoint> load_points;
+  std::vector<BandDef> bands;
+  const ExerciseParameters& params() const { return params_; }
+  /// The band stiffness the user chose, or `default_n_per_m` when the parameter is negative (default).
+  double band_stiffness(double default_n_per_m) const {
+    return params_.band_stiffness_n_per_m < 0.0 ? default_n_per_m : params_.band_stiffness_n_per_m;
+  }
   bool isometric = false;
+  bool cyclic = false;
+  // Progress linear in time within the move phases: for multi-phase exercises whose pose functions blend
+  // each phase with zero slope at its ends (so speeds and accelerations stay continuous), time is then
+  // shared between the phases in proportion to their progress ranges.
+  bool linear_progress = false;    // p = (1 - cos 2 pi t / T) / 2: a continuous swing with no static frames
   double p() const { return p_; }  // progress of the pose being solved (for p-dependent residuals)
   // A pre-solve (posture at progress p) must not warm-start the repetition from another branch.
   void reset_warm_start() const { warm_.resize(0); }
@@ -144,8 +173,10 @@ class Generator {
   // 35 %, rest 10 % (an isometric exercise holds p = 1 throughout).
   double progress(double t) const {
     if (isometric) return 1.0;
+    if (cyclic) return 0.5 * (1.0 - std::cos(2.0 * 3.141592653589793 * t / params_.tempo_s));
     const double u = std::clamp(t / params_.tempo_s, 0.0, 1.0);
-    auto mj = [](double v) { return v * v * v * (10.0 - 15.0 * v + 6.0 * v * v); };
+    const bool linear = linear_progress;
+    auto mj = [linear](double v) { return linear ? v : v * v * v * (10.0 - 15.0 * v + 6.0 * v * v); };
     if (u <= 0.10) return 0.0;
     if (u < 0.45) return mj((u - 0.10) / 0.35);
     if (u <= 0.55) return 1.0;
@@ -154,6 +185,7 @@ class Generator {
   }
   bool is_static(double t) const {
     if (isometric) return true;
+    if (cyclic) return false;
     const double u = t / params_.tempo_s;
     return u <= 0.10 || (u >= 0.45 && u <= 0.55) || u >= 0.90;
   }
@@ -190,6 +222,10 @@ void standing_double(Generator& G, const ExerciseParameters& P, const Unknown& b
 // Exercise definitions (standing_exercises.cpp, lying_exercises.cpp).
 void define_squat(Generator& G, const ExerciseParameters& P, LoadPlacement placement);
 void define_hinge(Generator& G, const ExerciseParameters& P, bool conventional);
+void define_kettlebell_swing(Generator& G, const ExerciseParameters& P);
+void define_single_leg_deadlift(Generator& G, const ExerciseParameters& P);
+void define_step_up(Generator& G, const ExerciseParameters& P, LoadPlacement placement);
+void define_lateral_band_walk(Generator& G, const ExerciseParameters& P);
 void define_squeeze(Generator& G, const ExerciseParameters& P);
 void define_single_leg_stance(Generator& G, const ExerciseParameters& P);
 void define_sit_to_stand(Generator& G, const ExerciseParameters& P, LoadPlacement placement);

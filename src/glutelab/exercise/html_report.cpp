@@ -297,7 +297,9 @@ std::string body_section(const ExerciseReportData& d) {
                          : std::string("none");
   h += "<tr><td>external load</td><td>" + esc(load) + "</td></tr>\n";
   h += "<tr><td>depth, tempo, frames</td><td>" + fmt("%.0f%% of full range, ", 100.0 * p.depth) +
-       fmt("%.1f s per repetition, ", p.tempo_s) + std::to_string(p.frames_per_rep) + " frames</td></tr>\n";
+       (p.tempo_s > 0.0 ? fmt("%.1f s per repetition, ", p.tempo_s)
+                        : std::string("each exercise's own tempo, ")) +
+       std::to_string(p.frames_per_rep) + " frames per repetition</td></tr>\n";
   h += "<tr><td>analysis time</td><td>" + fmt("%.1f s", d.seconds) + "</td></tr>\n";
   h += "</tbody></table>\n</section>\n";
   return h;
