@@ -24,7 +24,7 @@ void write_file(const std::filesystem::path& p, const std::string& text) { std::
 std::string default_model() { return test::project_data("models/gait2392_subject01.osim").string(); }
 
 TEST(Cli, EveryCommandHasHelp) {
-  for (const std::string cmd : {"", "inspect", "muscle-analysis"}) {
+  for (const std::string cmd : {"", "inspect", "muscle-analysis", "report", "sweep femur"}) {
     const RunResult r = run_cli(cmd + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.output.find("Usage"), std::string::npos) << cmd << r.output;
