@@ -519,7 +519,7 @@ std::string sweep_section(const ExerciseReportData& d) {
   for (PlotOptions* o : {&lo, &wo, &ao}) {
     o->x_label = "thigh-to-shank ratio";
     o->markers = true;
-    o->legend_width = 210.0;
+    o->legend_width = 260.0;  // "Barbell hip thrust: quadriceps"
   }
   lo.title = "Peak forward trunk lean";
   lo.y_label = "trunk lean (degrees)";
