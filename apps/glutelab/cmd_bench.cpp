@@ -11,8 +11,11 @@
 #include "commands.hpp"
 #include "glutelab/analysis/inverse_dynamics_tool.hpp"
 #include "glutelab/analysis/static_optimization.hpp"
+#include "glutelab/exercise/femur_sweep.hpp"
+#include "glutelab/exercise/work_analysis.hpp"
 #include "glutelab/io/force_set_reader.hpp"
 #include "glutelab/io/osim_reader.hpp"
+#include "glutelab/muscle/body_scaling.hpp"
 
 namespace glutelab::cli {
 namespace {
@@ -26,6 +29,8 @@ double peak_rss_mib() {
 struct BenchArgs {
   std::string case_dir;
   int repeats = 5;
+  bool exercises = true;
+  int sweep_bodies = 50;
   bool json = false;      ///< print the figures as JSON instead of text
   std::string json_file;  ///< also write them here
 };
@@ -81,6 +86,35 @@ void run(const BenchArgs& args) {
         motion.frames() / wall;
     if (cores == 1) break;
   }
+  // The exercise library for one body and a femur-length sweep of many bodies (issue 4 targets: under
+  // 2 s and under a minute on two cores).
+  if (args.exercises) {
+    const Model generic = read_osim(model_path_from_argument("glutelab"));
+    BodyDescription body;
+    body.height_m = 1.75;
+    body.mass_kg = 75.0;
+    const Model person = scale_body(generic, body);
+    std::vector<ExerciseJob> jobs;
+    for (const ExerciseInfo& e : exercise_catalog()) jobs.push_back({e.name, ExerciseParameters{}});
+    const double library = best_of([&] { return analyze_exercises(person, jobs).seconds; });
+    std::fprintf(
+        text,
+        "exercise library:     %zu exercises x 100 frames for a 1.75 m, 75 kg body in %.2f s on %d cores "
+        "(%.1f exercises/s)\n",
+        jobs.size(), library, cores, static_cast<double>(jobs.size()) / library);
+    out["exercise_library_seconds"] = library;
+    out["exercise_library_exercises"] = jobs.size();
+    std::vector<double> ratios;
+    for (int i = 0; i < args.sweep_bodies; ++i)
+      ratios.push_back(args.sweep_bodies == 1 ? 1.0 : 0.8 + 0.5 * i / (args.sweep_bodies - 1.0));
+    const FemurSweepResult sweep = femur_length_sweep(generic, body, {}, ratios);
+    std::fprintf(text,
+                 "femur sweep:          %d bodies x %zu exercises in %.1f s on %d cores (%.1f analyses/s)\n",
+                 args.sweep_bodies, sweep.exercises.size(), sweep.seconds, cores,
+                 static_cast<double>(sweep.points.size()) / sweep.seconds);
+    out["femur_sweep_bodies"] = args.sweep_bodies;
+    out["femur_sweep_seconds"] = sweep.seconds;
+  }
   // Memory over repeated full trials: the per-frame work allocates nothing, so the peak stays put.
   std::vector<double> rss;
   for (int r = 0; r < 5; ++r) {
@@ -109,6 +143,10 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--repeats", args->repeats, "Repeats; the best time counts")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print the figures as JSON instead of text");
   cmd->add_option("--json-file", args->json_file, "Also write the figures as JSON to this file");
+  cmd->add_flag("!--no-exercises", args->exercises, "Skip the exercise library and femur sweep timing");
+  cmd->add_option("--sweep-bodies", args->sweep_bodies, "Bodies in the timed femur-length sweep")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   cmd->callback([args] { run(*args); });
 }
 

@@ -32,6 +32,13 @@ void add_body_options(CLI::App* cmd, BodyArgs& a) {
       ->check(CLI::IsMember({"none", "back_barbell", "front_rack", "hands", "hips"}));
   cmd->add_option("--tempo", a.tempo_s, "Duration of one repetition (s); 0: the exercise's default")
       ->capture_default_str();
+  cmd->add_option("--band", a.band_n_per_m,
+                  "Elastic band stiffness (N/m) of band exercises; -1: the exercise's default band, 0: none")
+      ->capture_default_str();
+  cmd->add_option("--support-height", a.support_height_m,
+                  "Height (m) of the step-up box, the split squat's rear bench or the sit-to-stand seat; 0: "
+                  "the exercise's default for the body")
+      ->capture_default_str();
   cmd->add_option("--side", a.side, "Working side of unilateral exercises: right or left")
       ->check(CLI::IsMember({"right", "left"}))
       ->capture_default_str();
@@ -58,6 +65,8 @@ ExerciseParameters exercise_parameters(const BodyArgs& a) {
   p.load_kg = a.load_kg;
   p.depth = a.depth;
   p.tempo_s = a.tempo_s;
+  p.band_stiffness_n_per_m = a.band_n_per_m;
+  p.height_m = a.support_height_m;
   p.frames_per_rep = a.frames;
   p.side = a.side == "left" ? Side::Left : Side::Right;
   const std::vector<std::pair<std::string, LoadPlacement>> placements{
@@ -105,9 +114,14 @@ nlohmann::json share_json(const MomentShare& s) {
   nlohmann::json c = nlohmann::json::object(), g = nlohmann::json::object();
   for (const auto& [n, v] : s.contributors) c[n] = v;
   for (const auto& [n, v] : s.by_group) g[n] = v;
-  return {{"action", s.action}, {"coordinate", s.coordinate},
-          {"frames", s.frames}, {"impulse_Nms", s.impulse_nms},
-          {"contributors", c},  {"contributors_sum", s.contributors_sum},
+  return {{"action", s.action},
+          {"coordinate", s.coordinate},
+          {"frames", s.frames},
+          {"impulse_Nms", s.impulse_nms},
+          {"agonist_impulse_Nms", s.agonist_impulse_nms},
+          {"dominated_by_cocontraction", s.dominated_by_cocontraction()},
+          {"contributors", c},
+          {"contributors_sum", s.contributors_sum},
           {"by_group", g}};
 }
 
@@ -217,14 +231,30 @@ void print_report(const ExerciseWorkReport& r) {
   std::printf("%s, %s side, body %.1f kg, load %.1f kg: %d/%d frames solved in %.2f s\n",
               r.display_name.c_str(), r.side == Side::Left ? "left" : "right", r.body_mass_kg, r.load_kg,
               r.converged_frames, r.frames, r.seconds);
+  const bool shares = !r.hip_extension.dominated_by_cocontraction();
   std::printf("%-16s %8s %8s %11s %9s\n", "group", "peak act", "mean act", "peak force", "hip ext");
-  for (const auto& g : r.groups)
-    std::printf("%-16s %8.2f %8.2f %9.0f N %8.0f%%\n", g.group.c_str(), g.peak_activation, g.mean_activation,
-                g.peak_force_n, 100.0 * g.hip_extension_share);
-  std::printf("hip extension by compartment:");
-  for (const auto& [c, v] : r.hip_extension.contributors) std::printf(" %s %.0f%%", c.c_str(), 100.0 * v);
+  for (const auto& g : r.groups) {
+    std::printf("%-16s %8.2f %8.2f %9.0f N ", g.group.c_str(), g.peak_activation, g.mean_activation,
+                g.peak_force_n);
+    if (shares)
+      std::printf("%8.0f%%\n", 100.0 * g.hip_extension_share);
+    else
+      std::printf("%9s\n", "-");
+  }
+  if (shares) {
+    std::printf("hip extension by compartment:");
+    for (const auto& [c, v] : r.hip_extension.contributors) std::printf(" %s %.0f%%", c.c_str(), 100.0 * v);
+  } else {
+    std::printf(
+        "hip extension shares not shown: the net hip-extension moment is small next to what the "
+        "extensors and flexors produce against each other (%.1f vs %.1f N m s)",
+        r.hip_extension.impulse_nms, r.hip_extension.agonist_impulse_nms);
+  }
   std::printf("\nextensor work %.0f J:", r.extensor_work_total_j);
-  for (const auto& w : r.extensor_work) std::printf(" %s %.0f%%", w.joint.c_str(), 100.0 * w.fraction);
+  if (r.extensor_work_total_j >= 1.0)
+    for (const auto& w : r.extensor_work) std::printf(" %s %.0f%%", w.joint.c_str(), 100.0 * w.fraction);
+  else
+    std::printf(" (too little to split)");
   std::printf("\nhip contact force: peak %.2f body weights at t = %.2f s\n", r.peak_hip_contact_bw,
               r.peak_hip_contact_time_s);
   std::printf("knee frontal-plane moment: peak %.1f N m (%s)\n", r.peak_knee_frontal_moment_nm,
@@ -236,6 +266,12 @@ void print_report(const ExerciseWorkReport& r) {
 void run_analyze(const BodyArgs& a, const std::string& exercise, std::string out) {
   const Model m = body_model(a);
   const GeneratedExercise ex = generate_exercise(m, exercise, exercise_parameters(a));
+  if (ex.worst_cop_margin_m < 0.0)
+    std::fprintf(stderr,
+                 "warning: at a tempo of %.2f s the centre of pressure under %s leaves its patch by %.0f mm "
+                 "(t = %.2f s): the motion is not balanced; choose a slower tempo\n",
+                 ex.parameters.tempo_s, ex.worst_cop_contact.c_str(), -1000.0 * ex.worst_cop_margin_m,
+                 ex.motion.time_s[static_cast<std::size_t>(ex.worst_cop_frame)]);
   const ExerciseWorkReport r = analyze_exercise_work(m, ex, work_options(a));
   if (out.empty()) out = "glutelab-output/analyze/" + exercise;
   write_outputs(r, out, a.json);
@@ -254,18 +290,17 @@ void run_rank(const BodyArgs& a, const std::string& muscle, bool peak) {
   double body_mass = 0.0;
   for (const Body& b : m.bodies) body_mass += b.mass_kg;
   validate_exercise_parameters(exercise_parameters(a), body_mass);
-  std::vector<ExerciseWorkReport> reports;
-  std::vector<std::string> skipped;
+  std::vector<ExerciseJob> jobs;
   for (const ExerciseInfo& info : exercise_catalog()) {
     ExerciseParameters p = exercise_parameters(a);
     // The load goes to exercises that carry one by default (or to all, with an explicit placement).
     if (info.default_placement == LoadPlacement::None && a.placement.empty()) p.load_kg = 0.0;
-    try {
-      reports.push_back(analyze_exercise_work(m, generate_exercise(m, info.name, p), work_options(a)));
-    } catch (const std::exception& e) {  // an exercise that cannot be generated for this body
-      skipped.push_back(info.name + ": " + e.what());
-    }
+    jobs.push_back({info.name, p});
   }
+  ExerciseLibraryAnalysis library = analyze_exercises(m, jobs, work_options(a));
+  std::vector<ExerciseWorkReport>& reports = library.reports;
+  std::vector<std::string> skipped;  // exercises that cannot be generated for this body
+  for (const auto& [name, why] : library.skipped) skipped.push_back(name + ": " + why);
   const auto ranking = rank_exercises(reports, key, peak ? RankBy::Peak : RankBy::Mean);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (a.json) {

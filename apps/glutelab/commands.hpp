@@ -38,6 +38,16 @@ void run_inverse_dynamics_job(InverseDynamicsJob job);
 void run_inverse_dynamics_setup(const std::filesystem::path& setup_file,
                                 const std::filesystem::path& results_dir = {});
 
+/// Options of `run` for a ScaleTool setup.
+struct ScaleRunFlags {
+  std::filesystem::path results_dir;  ///< outputs (and NAME_scale.json) here instead of beside the setup
+  std::filesystem::path model_file;   ///< replaces GenericModelMaker's model_file when set
+  bool json = false;                  ///< print the summary as JSON instead of the table
+  bool strict = false;                ///< unknown bodies in the setup are errors
+};
+/// Runs a ScaleTool setup and prints the scale factors.
+void run_scale_setup(const std::filesystem::path& setup_file, const ScaleRunFlags& flags);
+
 /// The model and motion shipped with glutelab (data/, see data/SOURCE.md).
 std::filesystem::path default_model_path();
 std::filesystem::path default_motion_path();

@@ -24,7 +24,9 @@ struct BodyArgs {
   double load_kg = 0.0;
   double depth = 1.0;
   std::string placement;
-  double tempo_s = 0.0;  ///< 0: the exercise's default tempo
+  double tempo_s = 0.0;           ///< 0: the exercise's default tempo
+  double band_n_per_m = -1.0;     ///< < 0: the exercise's default band
+  double support_height_m = 0.0;  ///< 0: the exercise's default box, bench or seat
   std::string side = "right";
   int frames = 100;
   int threads = 0;

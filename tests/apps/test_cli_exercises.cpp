@@ -88,7 +88,10 @@ TEST(CliExercises, BadInput) {
        {Case{"analyze bak_squat", "back_squat"}, Case{"analyze back_squat --height 3 --mass 70", "height"},
         Case{"analyze back_squat --load -5", "load"},
         Case{"rank --muscle gluteus_maximum", "gluteus_maximus"},
-        Case{"analyze back_squat --height 1.8", "--mass"}}) {
+        Case{"analyze back_squat --height 1.8", "--mass"},
+        Case{"analyze step_up --support-height 0.9", "height_m"},
+        Case{"analyze step_up --support-height 0.6", "the box of step_up"},
+        Case{"analyze lateral_band_walk --band 6000", "band_stiffness_n_per_m"}}) {
     const RunResult r = run_cli(c.args);
     EXPECT_NE(r.exit_code, 0) << c.args;
     const std::string line = error_line(r);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
+#include <tuple>
 
 #include "glutelab/analysis/static_optimization.hpp"
 #include "glutelab/dynamics/inverse_dynamics.hpp"
@@ -16,6 +17,7 @@
 #include "glutelab/exercise/support_polygon.hpp"
 #include "glutelab/io/osim_reader.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
+#include "glutelab/muscle/body_scaling.hpp"
 #include "test_paths.hpp"
 
 namespace glutelab {
@@ -26,6 +28,8 @@ const Model& model() {
   return m;
 }
 
+// Exercises whose pelvis lies beyond the ground-pelvis joint's +-90 deg tilt range. The side-lying
+// exercises need none: their pelvis_list is exactly +-90 deg (inside the range), roll and rotation 0.
 bool lying(const std::string& name) {
   return name == "glute_bridge" || name == "single_leg_glute_bridge" || name == "hip_thrust";
 }
@@ -44,7 +48,7 @@ std::vector<Case> cases() {
     ExerciseParameters half = p;
     half.depth = 0.5;
     half.tempo_s = 0.7 * e.default_tempo_s;
-    half.stance_width_m = 0.40;
+    half.stance_width_m = e.name == "lateral_band_walk" ? 0.35 : 0.40;  // the band walk's widest start
     half.side = Side::Left;
     if (e.default_placement != LoadPlacement::None) half.load_kg = 40.0;
     out.push_back({e.name, half});
@@ -60,14 +64,23 @@ std::vector<Case> cases() {
   front.load_kg = 50.0;
   out.push_back({"front_squat", front});
   out.push_back({"goblet_squat", front});
+  // Bands are internal loads: a stiff band, an optional band and no band must all stay consistent.
+  ExerciseParameters band;
+  band.frames_per_rep = 60;
+  band.band_stiffness_n_per_m = 1000.0;
+  out.push_back({"clamshell", band});
+  band.band_stiffness_n_per_m = 300.0;
+  out.push_back({"side_lying_hip_abduction", band});
+  band.band_stiffness_n_per_m = 0.0;
+  out.push_back({"fire_hydrant", band});
   return out;
 }
 
 std::string label(const Case& c) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%s depth %.2f load %.0f kg width %.2f m side %s", c.name.c_str(),
-                c.params.depth, c.params.load_kg, c.params.stance_width_m,
-                c.params.side == Side::Right ? "r" : "l");
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%s depth %.2f load %.0f kg width %.2f m side %s band %.0f N/m",
+                c.name.c_str(), c.params.depth, c.params.load_kg, c.params.stance_width_m,
+                c.params.side == Side::Right ? "r" : "l", c.params.band_stiffness_n_per_m);
   return buf;
 }
 
@@ -162,6 +175,212 @@ TEST(Exercise, EveryExerciseIsConsistent) {
       worst_force, worst_moment, worst_grf, worst_height, min_margin);
 }
 
+// At each exercise's default tempo the motion is balanced in every frame, not only in the static ones:
+// every loaded contact's centre of pressure lies on its patch (foot sole, back, bench, chair).
+TEST(Exercise, DefaultTempoKeepsTheCentreOfPressureOnTheContacts) {
+  for (const ExerciseInfo& e : exercise_catalog()) {
+    for (const int frames : {60, 100}) {
+      ExerciseParameters p;
+      p.frames_per_rep = frames;
+      const GeneratedExercise ex = generate_exercise(model(), e.name, p);
+      EXPECT_GE(ex.worst_cop_margin_m, 0.0)
+          << e.name << ": " << ex.worst_cop_contact << " frame " << ex.worst_cop_frame << " at tempo "
+          << ex.parameters.tempo_s << " s";
+    }
+  }
+  // Twice as fast, the step-up's weight shift needs a centre of pressure beyond the box foot.
+  ExerciseParameters fast;
+  fast.tempo_s = 3.5;
+  EXPECT_LT(generate_exercise(model(), "step_up", fast).worst_cop_margin_m, -0.05);
+}
+
+// The two pulls of a band: on body a (towards b) and on body b.
+std::vector<const ExerciseLoad*> band_loads(const GeneratedExercise& ex) {
+  std::vector<const ExerciseLoad*> out;
+  for (const ExerciseLoad& l : ex.loads)
+    if (l.name.rfind("band_", 0) == 0) out.push_back(&l);
+  return out;
+}
+
+// A linear band: tension k (L - L0) along the line between its ends, equal and opposite on the two
+// bodies; the default mini band (200 N/m) starts with a 3 cm pre-stretch, so L0 is the start length
+// less 3 cm. Its pull grows with the opening and in proportion to the stiffness; as an internal load
+// it leaves the motion and the floor reactions unchanged, and stiffness 0 removes it.
+TEST(Exercise, MiniBandTensionFollowsTheOpeningAndTheStiffness) {
+  const Model& m = model();
+  for (const char* name : {"clamshell", "fire_hydrant"}) {
+    SCOPED_TRACE(name);
+    ExerciseParameters p;
+    p.frames_per_rep = 41;  // frame 20 is the middle of the hold at the top
+    const GeneratedExercise ex = generate_exercise(m, name, p);
+    const auto band = band_loads(ex);
+    ASSERT_EQ(band.size(), 2u);
+    const double k = 200.0, pre_stretch = 0.03;
+    const double rest = (band[1]->point_m[0] - band[0]->point_m[0]).norm() - pre_stretch;
+    double previous = 0.0;
+    for (int f = 0; f < ex.frames(); ++f) {
+      const auto fu = static_cast<std::size_t>(f);
+      const Vec3 a = band[0]->point_m[fu], b = band[1]->point_m[fu];
+      const Vec3 pull = band[0]->force_n[fu];
+      const double length = (b - a).norm(), tension = pull.norm();
+      EXPECT_NEAR(tension, k * (length - rest), 1e-9) << "frame " << f;
+      EXPECT_LT((pull + band[1]->force_n[fu]).norm(), 1e-12);                // equal and opposite
+      EXPECT_LT(pull.cross(b - a).norm(), 1e-9 * tension * length + 1e-12);  // along the band
+      EXPECT_GT(pull.dot(b - a), 0.0);                                       // pulls a towards b
+      if (f <= 20) {  // the knee opens monotonically up to the top: so does the band's tension
+        EXPECT_GE(tension, previous - 1e-9) << "frame " << f;
+        previous = tension;
+      }
+    }
+    const double start = band[0]->force_n[0].norm(), top = band[0]->force_n[20].norm();
+    EXPECT_NEAR(start, k * pre_stretch, 1e-9);
+    EXPECT_GT(top, start + 10.0);  // the knees part by more than 5 cm at full depth
+    std::printf("%s default mini band: %.1f N at the start, %.1f N at the top (band %.3f -> %.3f m)\n", name,
+                start, top, rest + pre_stretch, (band[1]->point_m[20] - band[0]->point_m[20]).norm());
+
+    // Twice as stiff: the same motion and reactions, twice the tension in every frame.
+    ExerciseParameters stiff = p;
+    stiff.band_stiffness_n_per_m = 2.0 * k;
+    const GeneratedExercise ex2 = generate_exercise(m, name, stiff);
+    EXPECT_LT((ex2.motion.q - ex.motion.q).cwiseAbs().maxCoeff(), 1e-12);
+    const auto band2 = band_loads(ex2);
+    ASSERT_EQ(band2.size(), 2u);
+    for (int f = 0; f < ex.frames(); ++f) {
+      const auto fu = static_cast<std::size_t>(f);
+      EXPECT_NEAR(band2[0]->force_n[fu].norm(), 2.0 * band[0]->force_n[fu].norm(), 1e-9);
+    }
+    // No band: no band loads, and the floor carries exactly what it carried with the band.
+    ExerciseParameters none = p;
+    none.band_stiffness_n_per_m = 0.0;
+    const GeneratedExercise ex0 = generate_exercise(m, name, none);
+    EXPECT_TRUE(band_loads(ex0).empty());
+    for (int f = 0; f < ex.frames(); ++f) {
+      const auto fu = static_cast<std::size_t>(f);
+      for (std::size_t c = 0; c < ex.loads.size(); ++c) {
+        if (!ex.loads[c].contact) continue;
+        ASSERT_EQ(ex0.loads[c].name, ex.loads[c].name);
+        EXPECT_LT((ex0.loads[c].force_n[fu] - ex.loads[c].force_n[fu]).norm(), 1e-9) << ex.loads[c].name;
+        EXPECT_LT((ex0.loads[c].point_m[fu] - ex.loads[c].point_m[fu]).norm(), 1e-9) << ex.loads[c].name;
+      }
+    }
+  }
+  // The side-lying abduction has no band unless one is asked for; the quadruped hip extension has none.
+  ExerciseParameters p;
+  p.frames_per_rep = 20;
+  EXPECT_TRUE(band_loads(generate_exercise(m, "side_lying_hip_abduction", p)).empty());
+  EXPECT_TRUE(band_loads(generate_exercise(m, "quadruped_hip_extension", p)).empty());
+  p.band_stiffness_n_per_m = 300.0;
+  EXPECT_EQ(band_loads(generate_exercise(m, "side_lying_hip_abduction", p)).size(), 2u);
+}
+
+// Side-lying: the working side faces the ceiling and the pelvis is stacked (no roll); in the clamshell
+// the feet stay together while the top knee rises 0.20 m x depth. Quadruped: hands under the
+// shoulders, the stance knee under its hip, the working knee off the floor after the start.
+TEST(Exercise, FloorPosturesMatchTheirDescription) {
+  const Model& m = model();
+  for (Side side : {Side::Right, Side::Left}) {
+    const std::string top = side == Side::Right ? "_r" : "_l", bottom = side == Side::Right ? "_l" : "_r";
+    ExerciseParameters p;
+    p.frames_per_rep = 41;
+    p.side = side;
+    p.depth = 0.8;
+    const GeneratedExercise clam = generate_exercise(m, "clamshell", p);
+    State s(m);
+    auto at = [&](const GeneratedExercise& ex, int f) {
+      s.q = ex.motion.q.row(f).transpose();
+      compute_positions(m, s);
+    };
+    auto origin = [&](const std::string& body) {
+      return s.X_ground_body[static_cast<std::size_t>(m.body_index(body))].p;
+    };
+    auto marker = [&](const std::string& name) {
+      for (std::size_t i = 0; i < m.markers.size(); ++i)
+        if (m.markers[i].name == name) return marker_position(m, s, static_cast<int>(i));
+      ADD_FAILURE() << "no marker " << name;
+      return Vec3(Vec3::Zero());
+    };
+    const std::string T = side == Side::Right ? "R" : "L", B = side == Side::Right ? "L" : "R";
+    auto knee_lift = [&] { return marker(T + "KJC").y() - marker(B + "KJC").y(); };
+    at(clam, 0);
+    const Vec3 ankle0 = origin("talus" + top);
+    const double knee_lift0 = knee_lift();
+    EXPECT_GT(origin("femur" + top).y() - origin("femur" + bottom).y(), 0.12);  // hips stacked, top up
+    // Pelvis not rolled: its left-right axis is vertical.
+    const Vec3 lateral = s.X_ground_body[static_cast<std::size_t>(m.body_index("pelvis"))].R * Vec3::UnitZ();
+    EXPECT_NEAR(std::abs(lateral.y()), 1.0, 1e-9);
+    at(clam, 20);
+    EXPECT_LT((origin("talus" + top) - ankle0).norm(), 1e-6);  // feet together
+    EXPECT_NEAR(knee_lift() - knee_lift0, 0.20 * p.depth, 1e-6);
+
+    for (const char* name : {"fire_hydrant", "quadruped_hip_extension"}) {
+      SCOPED_TRACE(name);
+      const GeneratedExercise q = generate_exercise(m, name, p);
+      for (int f : {0, 20}) {
+        at(q, f);
+        const Vec3 shoulders = 0.5 * (origin("humerus_r") + origin("humerus_l"));
+        Vec3 palms = Vec3::Zero();
+        for (const char* h : {"hand_r", "hand_l"}) {
+          const int b = m.body_index(h);
+          palms += 0.5 * s.X_ground_body[static_cast<std::size_t>(b)].apply(
+                             m.bodies[static_cast<std::size_t>(b)].mass_center_m);
+        }
+        EXPECT_NEAR(palms.x(), shoulders.x(), 1e-6);
+        EXPECT_NEAR(palms.y(), 0.0, 1e-6);
+        // The stance knee under its hip (within the knee's own translation, < 1 cm).
+        EXPECT_NEAR(origin("tibia" + bottom).x(), origin("femur" + bottom).x(), 0.01);
+      }
+      for (const ExerciseLoad& l : q.loads)
+        if (l.name == "knee" + top) {
+          EXPECT_TRUE(l.active[0]);
+          EXPECT_FALSE(l.active[20]);
+        }
+    }
+  }
+}
+
+// The floor postures are built from markers, so they carry over to scaled bodies: a small woman and a
+// tall heavy man, full depth, both sides. Contacts on the floor, the floor carries the weight in the
+// static frames, the centre of mass over the base of support there.
+TEST(Exercise, FloorExercisesOnScaledBodies) {
+  for (const auto& [height, mass, sex] :
+       {std::tuple{1.55, 50.0, Sex::Female}, std::tuple{1.95, 100.0, Sex::Male}}) {
+    BodyDescription body;
+    body.height_m = height;
+    body.mass_kg = mass;
+    body.sex = sex;
+    const Model m = scale_body(model(), body);
+    const double weight = m.total_mass_kg() * -m.gravity.y();
+    for (const char* name :
+         {"clamshell", "side_lying_hip_abduction", "fire_hydrant", "quadruped_hip_extension"}) {
+      for (Side side : {Side::Right, Side::Left}) {
+        SCOPED_TRACE(std::string(name) + " " + std::to_string(height) + " m");
+        ExerciseParameters p;
+        p.frames_per_rep = 40;
+        p.side = side;
+        GeneratedExercise ex;
+        try {
+          ex = generate_exercise(m, name, p);
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << e.what();
+          continue;
+        }
+        for (int f = 0; f < ex.frames(); ++f) {
+          const auto fu = static_cast<std::size_t>(f);
+          Vec3 total = Vec3::Zero();
+          for (const ExerciseLoad& l : ex.loads) {
+            if (!l.contact || !l.active[fu]) continue;
+            for (const Vec3& c : l.polygon_m[fu]) EXPECT_NEAR(c.y(), 0.0, 2e-3) << l.name << " frame " << f;
+            total += l.force_n[fu];
+          }
+          if (!ex.static_frame[fu]) continue;
+          EXPECT_NEAR(total.y(), weight, 1e-9 * weight) << "frame " << f;
+          EXPECT_GT(distance_inside_polygon(ex.base_of_support_m[fu], ex.com_m[fu]), 0.01) << "frame " << f;
+        }
+      }
+    }
+  }
+}
+
 TEST(Exercise, IsometricSqueezeHoldsStill) {
   ExerciseParameters p;
   p.frames_per_rep = 20;
@@ -200,9 +419,10 @@ TEST(Exercise, UnknownNameSuggestsTheClosest) {
   EXPECT_EQ(closest_exercise_name("RDL_romanian_deadlift"), "romanian_deadlift");
 }
 
-void expect_invalid(const ExerciseParameters& p, const std::string& parameter) {
+void expect_invalid(const ExerciseParameters& p, const std::string& parameter,
+                    const std::string& exercise = "back_squat") {
   try {
-    generate_exercise(model(), "back_squat", p);
+    generate_exercise(model(), exercise, p);
     FAIL() << "no exception for " << parameter;
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find(parameter), std::string::npos) << e.what();
@@ -230,6 +450,20 @@ TEST(Exercise, BadParametersNameTheParameter) {
   p.stance_width_m = 2.0;
   expect_invalid(p, "stance_width_m");
   p = {};
+  p.band_stiffness_n_per_m = 6000.0;
+  expect_invalid(p, "band_stiffness_n_per_m", "lateral_band_walk");
+  p = {};
+  p.stance_width_m = 0.40;
+  expect_invalid(p, "stance_width_m: lateral_band_walk starts from a stance of at most 0.35 m",
+                 "lateral_band_walk");
+  p = {};
+  p.height_m = 0.60;
+  expect_invalid(p, "height_m: the box of step_up must be in [0.15, ", "step_up");
+  // A repetition too fast for the body to follow without the floor pulling it down names the tempo.
+  p = {};
+  p.tempo_s = 1.0;
+  expect_invalid(p, "choose a slower tempo", "step_up");
+  p = {};
   p.load_kg = 10.0;
   try {
     generate_exercise(model(), "glute_bridge", p);
@@ -237,6 +471,52 @@ TEST(Exercise, BadParametersNameTheParameter) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("placement"), std::string::npos);
   }
+  p = {};
+  p.load_kg = 5.0;
+  p.placement = LoadPlacement::Hands;
+  for (const char* floor : {"clamshell", "fire_hydrant"}) {
+    try {
+      generate_exercise(model(), floor, p);
+      ADD_FAILURE() << floor;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("load_kg: exercise '" + std::string(floor)), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+// The band around the knees: equal and opposite pulls along the line between its ends, tension k x stretch,
+// growing as the feet step apart; a stiffer band pulls harder; stiffness 0 removes it.
+TEST(Exercise, BandPullsTheKneesTogether) {
+  ExerciseParameters p;
+  p.frames_per_rep = 60;
+  const GeneratedExercise light = generate_exercise(model(), "lateral_band_walk", p);
+  p.band_stiffness_n_per_m = 400.0;
+  const GeneratedExercise stiff = generate_exercise(model(), "lateral_band_walk", p);
+  std::vector<const ExerciseLoad*> ends;
+  for (const ExerciseLoad& l : light.loads)
+    if (l.name.rfind("band_", 0) == 0) ends.push_back(&l);
+  ASSERT_EQ(ends.size(), 2u);
+  double min_tension = 1e9, max_tension = 0.0;
+  for (int f = 0; f < light.frames(); ++f) {
+    const auto fu = static_cast<std::size_t>(f);
+    const Vec3 a = ends[0]->force_n[fu], b = ends[1]->force_n[fu];
+    EXPECT_LT((a + b).norm(), 1e-9);  // internal: the pulls cancel
+    const Vec3 along = ends[1]->point_m[fu] - ends[0]->point_m[fu];
+    EXPECT_GT(a.dot(along), 0.0);                                      // end a is pulled towards end b
+    EXPECT_LT(a.cross(along).norm(), 1e-9 * a.norm() * along.norm());  // along the band
+    min_tension = std::min(min_tension, a.norm());
+    max_tension = std::max(max_tension, a.norm());
+    // Same stiffness ratio, same geometry: the stiff band pulls twice as hard.
+    double stiff_tension = 0.0;
+    for (const ExerciseLoad& l : stiff.loads)
+      if (l.name == ends[0]->name) stiff_tension = l.force_n[fu].norm();
+    EXPECT_NEAR(stiff_tension, 2.0 * a.norm(), 1e-6 * a.norm() + 1e-9);
+  }
+  EXPECT_GT(max_tension, min_tension + 200.0 * 0.05);  // the step out stretches it by more than 5 cm
+  p.band_stiffness_n_per_m = 0.0;
+  const GeneratedExercise none = generate_exercise(model(), "lateral_band_walk", p);
+  for (const ExerciseLoad& l : none.loads) EXPECT_NE(l.name.rfind("band_", 0), 0u) << l.name;
 }
 
 TEST(Exercise, WrenchDistributionIsExact) {

@@ -2,15 +2,19 @@
 // and rankings over generated exercises on the built-in glutelab model.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
+#include <utility>
 
 #include "glutelab/exercise/exercise.hpp"
 #include "glutelab/exercise/work_analysis.hpp"
 #include "glutelab/io/osim_reader.hpp"
+#include "glutelab/kinematics/kinematics.hpp"
+#include "glutelab/muscle/body_scaling.hpp"
 #include "test_paths.hpp"
 
 namespace glutelab {
@@ -107,6 +111,94 @@ TEST(WorkAnalysis, GluteBridge) {
   EXPECT_GT(bridge_glmax, 0.0);
 }
 
+double share(const MomentShare& s, const std::vector<std::string>& contributors) {
+  double sum = 0.0;
+  for (const std::string& c : contributors) sum += s.share_of(c);
+  return sum;
+}
+
+// Floor exercises: every frame solved with finite activations. "Meaningfully active" is a peak activation
+// of at least 0.1 (10 % of maximum). The abduction drills load the abductors: gluteus medius and
+// minimus, the prime abductors, carry at least 30 % of the abduction moment in the side-lying ones; in
+// the fire hydrant (hip flexed ~78 deg) the gluteal compartments together carry at least half of it;
+// the quadruped hip extension loads the gluteus maximus with at least 20 % of the hip extension moment.
+// Reserves stay below the project's 5 % of the joint moment, except the clamshell with its feet resting
+// on each other: its deep rotators near saturation at the top leave 6.0 % of the hip rotation moment
+// to the reserve, over the target (docs/exercises.md); it is bounded at 10 % here to catch a regression.
+TEST(WorkAnalysis, FloorExercises) {
+  const std::vector<std::string> medius_minimus = {"glmed1", "glmed2", "glmed3",
+                                                   "glmin1", "glmin2", "glmin3"};
+  const std::vector<std::string> maximus = {"glmax1", "glmax2", "glmax3"};
+  std::vector<std::string> gluteals = medius_minimus;
+  gluteals.insert(gluteals.end(), maximus.begin(), maximus.end());
+  // The clamshell with the top leg held by its hip (feet touching but not sharing its weight): the
+  // feet's internal support removed, which leaves every external load and the pelvis balance unchanged.
+  ExerciseParameters p;
+  p.frames_per_rep = 60;
+  GeneratedExercise held = generate_exercise(model(), "clamshell", p);
+  const auto before = held.loads.size();
+  std::erase_if(held.loads, [](const ExerciseLoad& l) { return l.name.rfind("feet_", 0) == 0; });
+  ASSERT_EQ(held.loads.size() + 2, before);
+  held.info.name = "clamshell (leg held)";
+  const ExerciseWorkReport held_report = analyze_exercise_work(model(), held);
+  const std::vector<std::pair<std::string, const ExerciseWorkReport*>> reports = {
+      {"clamshell", &report("clamshell")},
+      {"clamshell_held", &held_report},
+      {"side_lying_hip_abduction", &report("side_lying_hip_abduction")},
+      {"fire_hydrant", &report("fire_hydrant")},
+      {"quadruped_hip_extension", &report("quadruped_hip_extension")}};
+  for (const auto& [n, rp] : reports) {
+    SCOPED_TRACE(n);
+    const ExerciseWorkReport& r = *rp;
+    print(r);
+    for (const auto& [c, v] : r.reserve_fractions)
+      if (v > 0.01) std::printf("  reserve %s: %.3f of the joint moment\n", c.c_str(), v);
+    EXPECT_EQ(r.converged_frames, r.frames);
+    EXPECT_TRUE(r.activation.allFinite());
+    EXPECT_TRUE(r.group_activation.allFinite());
+    EXPECT_GE(r.activation.minCoeff(), -1e-9);
+    EXPECT_LE(r.activation.maxCoeff(), 1.0 + 1e-9);
+    EXPECT_LT(r.max_reserve_fraction, n == "clamshell" ? 0.10 : 0.05) << r.max_reserve_coordinate;
+    const auto [medius_peak, medius_mean] = peak_and_mean_activation(r, "gluteus medius");
+    const auto [minimus_peak, minimus_mean] = peak_and_mean_activation(r, "gluteus minimus");
+    const auto [maximus_peak, maximus_mean] = peak_and_mean_activation(r, "gluteus maximus");
+    const auto [deep_peak, deep_mean] = peak_and_mean_activation(r, "deep six");
+    const double abd_medmin = share(r.hip_abduction, medius_minimus);
+    std::printf(
+        "  %s: peak/mean activation gluteus medius %.3f/%.3f, minimus %.3f/%.3f, maximus %.3f/%.3f, deep six "
+        "%.3f/%.3f; medius+minimus %.3f of the abduction moment, gluteals %.3f; maximus %.3f of hip "
+        "extension\n",
+        n.c_str(), medius_peak, medius_mean, minimus_peak, minimus_mean, maximus_peak, maximus_mean,
+        deep_peak, deep_mean, abd_medmin, share(r.hip_abduction, gluteals), share(r.hip_extension, maximus));
+    if (n == "clamshell") {  // the feet carry the leg: the opening is mostly the deep rotators' work
+      EXPECT_GE(deep_peak, 0.1);
+      EXPECT_GE(abd_medmin, 0.3);
+    } else if (n == "clamshell_held" || n == "side_lying_hip_abduction") {
+      EXPECT_GE(medius_peak, 0.1);
+      EXPECT_GE(abd_medmin, 0.3);
+    } else if (n == "fire_hydrant") {
+      EXPECT_GE(maximus_peak, 0.1);
+      EXPECT_GE(share(r.hip_abduction, gluteals), 0.5);
+    } else {
+      EXPECT_GE(maximus_peak, 0.1);
+      EXPECT_GE(share(r.hip_extension, maximus), 0.2);
+    }
+  }
+}
+
+// Shares of a net moment are only meaningful when the agonists do not mostly cancel against the
+// antagonists: the squat's hip extension is carried, the clamshell's hip "extension" is a small difference
+// of large flexor and extensor moments.
+TEST(WorkAnalysis, CocontractionFlagsMeaninglessShares) {
+  const ExerciseWorkReport& squat = report("back_squat");
+  EXPECT_FALSE(squat.hip_extension.dominated_by_cocontraction());
+  // The extensors supply at least the net moment, less what the reserve adds (under 5 %).
+  EXPECT_GE(squat.hip_extension.agonist_impulse_nms, squat.hip_extension.impulse_nms * 0.95);
+  const ExerciseWorkReport& clam = report("clamshell");
+  EXPECT_TRUE(clam.hip_extension.dominated_by_cocontraction())
+      << clam.hip_extension.impulse_nms << " vs " << clam.hip_extension.agonist_impulse_nms;
+}
+
 TEST(WorkAnalysis, RankingDependsOnTheMuscle) {
   std::vector<ExerciseWorkReport> reports;
   for (const char* n : {"back_squat", "glute_bridge", "hip_thrust", "romanian_deadlift"})
@@ -134,26 +226,58 @@ TEST(WorkAnalysis, RankingDependsOnTheMuscle) {
   }
 }
 
-TEST(WorkAnalysis, WholeCatalogTiming) {
-  const auto t0 = std::chrono::steady_clock::now();
-  std::vector<GeneratedExercise> exercises;
-  for (const ExerciseInfo& info : exercise_catalog()) {
-    try {
-      exercises.push_back(generate_exercise(model(), info.name, {}));
-    } catch (const std::exception& e) {
-      std::printf("not generated with default parameters: %s: %s\n", info.name.c_str(), e.what());
-    }
+// A short and a tall body: de Leva's segment masses add up to the body mass, the tall body's segments are
+// longer, and every catalogued exercise is generated and analysed for both (finite activations, every
+// frame converged), so a ranking covers the whole library.
+TEST(WorkAnalysis, EveryExerciseForAShortAndATallBody) {
+  struct Person {
+    double height_m, mass_kg;
+    Sex sex;
+  };
+  std::vector<Model> models;
+  for (const Person& person : {Person{1.60, 55.0, Sex::Female}, Person{1.90, 95.0, Sex::Male}}) {
+    BodyDescription body;
+    body.height_m = person.height_m;
+    body.mass_kg = person.mass_kg;
+    body.sex = person.sex;
+    models.push_back(scale_body(model(), body));
+    EXPECT_NEAR(models.back().total_mass_kg(), person.mass_kg, 1e-9 * person.mass_kg);
   }
-  const auto t1 = std::chrono::steady_clock::now();
-  const auto ranking = rank_exercises(model(), exercises, "gluteus_maximus");
-  const auto t2 = std::chrono::steady_clock::now();
-  std::printf("%zu exercises: generation %.2f s, analysis %.2f s; first for gluteus maximus: %s (%.3f)\n",
-              exercises.size(), std::chrono::duration<double>(t1 - t0).count(),
-              std::chrono::duration<double>(t2 - t1).count(), ranking.front().exercise.c_str(),
-              ranking.front().mean_activation);
-  ASSERT_EQ(ranking.size(), exercises.size());
-  ASSERT_GE(ranking.size(), 5u);
-  EXPECT_GT(ranking.front().mean_activation, 0.0);
+  // Joint-centre distances at the default pose: thigh (hip to knee), shank (knee to ankle), trunk.
+  auto distance = [](const Model& m, const char* a, const char* b) {
+    State s(m);
+    set_default_coordinates(m, s);
+    compute_positions(m, s);
+    auto marker = [&](const char* name) {
+      for (std::size_t i = 0; i < m.markers.size(); ++i)
+        if (m.markers[i].name == name) return marker_position(m, s, static_cast<int>(i));
+      ADD_FAILURE() << "no marker " << name;
+      return Vec3(Vec3::Zero());
+    };
+    return (marker(a) - marker(b)).norm();
+  };
+  for (const auto& [a, b] : {std::pair{"RHJC", "RKJC"}, std::pair{"RKJC", "RAJC"}, std::pair{"C7", "RHJC"}})
+    EXPECT_GT(distance(models[1], a, b), distance(models[0], a, b) * 1.1) << a << "-" << b;
+  std::vector<ExerciseJob> jobs;
+  for (const ExerciseInfo& e : exercise_catalog()) {
+    ExerciseParameters p;
+    p.frames_per_rep = 40;
+    jobs.push_back({e.name, p});
+  }
+  for (const Model& m : models) {
+    const ExerciseLibraryAnalysis a = analyze_exercises(m, jobs);
+    for (const auto& [name, why] : a.skipped) ADD_FAILURE() << name << ": " << why;
+    ASSERT_EQ(a.reports.size(), jobs.size());
+    for (const ExerciseWorkReport& r : a.reports) {
+      EXPECT_EQ(r.converged_frames, r.frames) << r.exercise;
+      EXPECT_TRUE(r.activation.allFinite()) << r.exercise;
+    }
+    std::printf("%.1f kg body: %zu exercises analysed in %.2f s\n", m.total_mass_kg(), a.reports.size(),
+                a.seconds);
+    const auto ranking = rank_exercises(a.reports, "gluteus maximus");
+    ASSERT_EQ(ranking.size(), jobs.size());
+    EXPECT_GT(ranking.front().mean_activation, 0.0);
+  }
 }
 
 }  // namespace

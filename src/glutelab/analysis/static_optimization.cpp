@@ -187,6 +187,11 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
   if (result.q.cols() != nc)
     throw std::invalid_argument("the motion does not belong to this model (coordinate count)");
 
+  for (const int c : options.record_moment_arms) {
+    if (c < 0 || c >= nc)
+      throw std::invalid_argument("record_moment_arms: no coordinate " + std::to_string(c) + " in the model");
+    result.moment_arms.push_back(Eigen::MatrixXd::Zero(frames, nm));
+  }
   const auto start = std::chrono::steady_clock::now();
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::clamp(threads, 1, std::max(1, frames / 8));
@@ -229,6 +234,8 @@ StaticOptimizationResult static_optimization(const Model& model, const Motion& m
         speeds[i] = dl_dq.dot(s.qdot);
         arms.col(i).setZero();
         for (int r = 0; r < m; ++r) arms(r, i) = -dl_dq[layout.row_coordinates[static_cast<std::size_t>(r)]];
+        for (std::size_t k = 0; k < options.record_moment_arms.size(); ++k)
+          result.moment_arms[k](f, i) = -dl_dq[options.record_moment_arms[k]];
       }
       for (int k = 0; k < na; ++k)
         actuator_column(

@@ -48,6 +48,9 @@ struct StaticOptimizationOptions {
   int threads = 0;            ///< 0: all cores
   int tendon_iterations = 4;  ///< physiological mode, elastic tendons: at most this many fixed-point passes
   bool force_ipopt = false;   ///< solve p = 2 with Ipopt too (to check the dedicated solver)
+  /// Model coordinates whose muscle moment arms (-dL/dq, as moment_arms) the result keeps per frame,
+  /// so that an analysis needing them does not evaluate every muscle path a second time.
+  std::vector<int> record_moment_arms;
   std::function<void(int done, int total)> progress;
 };
 
@@ -70,6 +73,8 @@ struct StaticOptimizationResult {
   std::vector<StaticOptimizationFrame> frames;
   Eigen::MatrixXd q, qdot, qddot;  ///< processed coordinates at the frames
   double seconds = 0.0;            ///< time for the optimization (after coordinate processing)
+  /// One frames x muscles matrix (m) per StaticOptimizationOptions::record_moment_arms coordinate.
+  std::vector<Eigen::MatrixXd> moment_arms;
 };
 
 /// The frames an AnalyzeTool analysis visits: coordinates processed as OpenSim's AnalyzeTool does

@@ -36,16 +36,20 @@ const std::vector<ExerciseInfo>& catalog_storage() {
       {"single_leg_deadlift", "Single-leg deadlift",
        "Hinge on one leg, the free leg reaching back in line with the trunk, weight in the hands.",
        "hips square, hinge from the stance hip, back leg in line with the spine, soft stance knee",
-       LoadPlacement::Hands, true},
+       LoadPlacement::Hands, true, 4.0},
       {"kettlebell_swing", "Kettlebell swing",
        "Swing a kettlebell from between the thighs to chest height with a hip snap, continuously.",
        "hike the bell back, hips back with shins vertical, snap the hips and squeeze the glutes, arms "
        "just guide",
-       LoadPlacement::Hands, false, 1.2},
+       LoadPlacement::Hands, false, 3.0},
       {"step_up", "Step-up",
        "Step onto a box with the working foot and stand up on it, the other knee driving up.",
        "whole foot on the box, lean slightly forward, push through the heel, don't push off the back foot",
-       LoadPlacement::Hands, true, 4.0},
+       LoadPlacement::Hands, true, 7.0},
+      {"lateral_band_walk", "Lateral band walk",
+       "Side steps in a quarter squat against a mini band above the knees (monster walk).",
+       "stay low, knees out against the band, toes forward, don't let the feet snap together",
+       LoadPlacement::None, true, 16.0},
       {"glute_bridge", "Glute bridge", "Lying on the back, lift the hips off the floor with the feet flat.",
        "posterior pelvic tilt, squeeze at the top, ribs down", LoadPlacement::None, false},
       {"single_leg_glute_bridge", "Single-leg glute bridge",
@@ -63,7 +67,7 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        "feet under the knees, lean forward until the weight is on the feet, drive through the heels, sit "
        "back "
        "slowly",
-       LoadPlacement::None, false, 4.0},
+       LoadPlacement::None, false, 6.0},
       {"forward_lunge", "Forward lunge",
        "Split-stance lunge with the working leg in front: lower until both knees are bent, then rise.",
        "long stride, torso tall, front knee over the toes, back knee towards the floor", LoadPlacement::None,
@@ -76,6 +80,24 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        "Rear-foot-elevated split squat: the top of the rear foot on a bench, lower on the front leg.",
        "front foot far enough forward, hips square, drop the back knee, drive through the front heel",
        LoadPlacement::None, true},
+      {"clamshell", "Clamshell",
+       "Side-lying, hips 45 deg and knees 90 deg, feet together: open the top knee against a mini band "
+       "above the knees.",
+       "heels together, open the knee without rolling the pelvis back, pause at the top, slow return",
+       LoadPlacement::None, true},
+      {"side_lying_hip_abduction", "Side-lying hip abduction",
+       "Side-lying with the bottom leg bent: raise the straight top leg to ~38 deg in line with the trunk.",
+       "leg slightly behind the body, toes forward, lead with the heel, no hip flexion, hips stacked",
+       LoadPlacement::None, true},
+      {"fire_hydrant", "Fire hydrant",
+       "On hands and knees: lift the bent working knee out to the side against a mini band above the knees.",
+       "hands under shoulders, knees under hips, knee stays at 90 deg, pelvis level, no lean away",
+       LoadPlacement::None, true},
+      {"quadruped_hip_extension", "Quadruped hip extension",
+       "On hands and knees (donkey kick): drive the bent working leg back until the thigh is in line with "
+       "the trunk.",
+       "sole to the ceiling, ribs down, squeeze the glute, do not arch the lower back", LoadPlacement::None,
+       true},
   };
   return catalog;
 }
@@ -162,6 +184,8 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
     define_single_leg_deadlift(G, resolved);
   else if (n == "step_up")
     define_step_up(G, resolved, placement);
+  else if (n == "lateral_band_walk")
+    define_lateral_band_walk(G, resolved);
   else if (n == "standing_glute_squeeze")
     define_squeeze(G, resolved);
   else if (n == "single_leg_stance")
@@ -180,6 +204,14 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
     define_split(G, resolved, placement, SplitKind::ReverseLunge);
   else if (n == "bulgarian_split_squat")
     define_split(G, resolved, placement, SplitKind::Bulgarian);
+  else if (n == "clamshell")
+    define_side_lying(G, resolved, SideLyingKind::Clamshell);
+  else if (n == "side_lying_hip_abduction")
+    define_side_lying(G, resolved, SideLyingKind::HipAbduction);
+  else if (n == "fire_hydrant")
+    define_quadruped(G, resolved, QuadrupedKind::FireHydrant);
+  else if (n == "quadruped_hip_extension")
+    define_quadruped(G, resolved, QuadrupedKind::HipExtension);
   return G.run(*it);
 }
 

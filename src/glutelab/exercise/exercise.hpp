@@ -79,6 +79,12 @@ struct GeneratedExercise {
   /// of the active contact patches.
   std::vector<std::vector<Vec3>> base_of_support_m;
   std::vector<bool> static_frame;  ///< frames of the start, hold and end phases (no motion)
+  /// Smallest distance (m) of a loaded contact's centre of pressure inside its patch over all frames;
+  /// negative: at this tempo the motion needs a centre of pressure off the foot (or bench, chair...), so
+  /// it is not balanced: the person would tip. Its frame and contact.
+  double worst_cop_margin_m = 0.0;
+  int worst_cop_frame = -1;
+  std::string worst_cop_contact;
   int frames() const { return motion.frames(); }
 };
 

@@ -1,4 +1,5 @@
 #include "glutelab/exercise/femur_sweep.hpp"
+#include "glutelab/math/parallel.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -128,8 +129,15 @@ FemurSweepResult femur_length_sweep(const Model& generic, const BodyDescription&
       throw std::invalid_argument("femur sweep: unknown exercise '" + e + "' (did you mean " +
                                   closest_exercise_name(e) + "?)");
   }
-  for (const std::string& e : out.exercises)
-    for (double r : out.ratios) out.points.push_back(sweep_point(generic, body, e, r, parameters, options));
+  // One job per (exercise, ratio), spread over the threads; each analysis single-threaded.
+  const std::size_t nr = out.ratios.size();
+  out.points.resize(out.exercises.size() * nr);
+  ExerciseWorkOptions one = options;
+  one.threads = 1;
+  parallel_for(static_cast<int>(out.points.size()), options.threads, [&](int i) {
+    const auto k = static_cast<std::size_t>(i);
+    out.points[k] = sweep_point(generic, body, out.exercises[k / nr], out.ratios[k % nr], parameters, one);
+  });
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

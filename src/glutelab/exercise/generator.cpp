@@ -31,7 +31,7 @@ Generator::Generator(const Model& model, const ExerciseParameters& params)
     const std::string up = s == "r" ? "R" : "L";
     const Vec3 heel = marker_ground(up + "CAL"), toe = marker_ground(up + "TOE"),
                lat = marker_ground(up + "MT5");
-    // Medial corner: the lateral one mirrored about the heel-toe line; the sole lies at y = 0.
+    // Medial corner: the lateral one mirrored about the heel-toe line.
     Vec3 axis = toe - heel;
     axis.y() = 0.0;
     axis.normalize();
@@ -43,8 +43,13 @@ Generator::Generator(const Model& model, const ExerciseParameters& params)
     foot.name = "foot_" + s;
     foot.body = calcn;
     const Transform inv = state_.X_ground_body[static_cast<std::size_t>(calcn)].inverse();
+    // The sole plane: below the heel marker by the built-in model's proportion of the heel-to-toe marker
+    // distance (its RCAL is 33.5 mm above the floor, 231.6 mm from RTOE), so that it follows the foot of a
+    // scaled model, whose default pose (coordinate defaults are not scaled) may leave the feet off the floor.
+    const double sole_y = heel.y() - kHeelMarkerHeightPerFootLength * (toe - heel).norm();
+    if (s == "r") leg_length_ = marker_ground("RHJC").y() - sole_y;
     for (Vec3 p : {heel, lat, toe, med}) {
-      p.y() = 0.0;
+      p.y() = sole_y;
       foot.sole_body.push_back(inv.apply(p));
     }
     feet_[s == "r" ? 0 : 1] = foot;
@@ -249,11 +254,23 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
       l.point_m[static_cast<std::size_t>(f)] = cl[i].cop_m;
       l.torque_n_m[static_cast<std::size_t>(f)] = cl[i].torque_n_m;
     }
+    for (std::size_t i = 0; i < which.size(); ++i) {
+      const ExerciseLoad& l = loads[which[i]];
+      if (!l.active[static_cast<std::size_t>(f)]) continue;
+      const double margin = distance_inside_polygon(support_polygon(l.polygon_m[static_cast<std::size_t>(f)]),
+                                                    l.point_m[static_cast<std::size_t>(f)]);
+      if (g.worst_cop_frame < 0 || margin < g.worst_cop_margin_m) {
+        g.worst_cop_margin_m = margin;
+        g.worst_cop_frame = f;
+        g.worst_cop_contact = l.name;
+      }
+    }
     g.com_m.push_back(com(s));
     g.base_of_support_m.push_back(support_polygon(support));
     g.static_frame.push_back(is_static(t));
   }
   g.loads = std::move(loads);
+  if (finish) finish(g);
   return g;
 }
 

@@ -118,6 +118,8 @@ class Generator {
     return c;
   }
   const Model& model() const { return model_; }
+  /// Height of the right hip joint centre above the sole plane standing (default pose), in metres.
+  double leg_length() const { return leg_length_; }
   // Ball of the foot (between the 5th and the mirrored 1st metatarsal head) on the calcaneus, raised
   // `above` metres along the sole normal (the dorsum of the forefoot for above ~ 0.05 m).
   Vec3 ball_body(const std::string& side, double above) const {
@@ -136,6 +138,9 @@ class Generator {
   std::function<std::pair<int, Vec3>(double p)> anchor_at;
   std::vector<LoadPoint> load_points;
   std::vector<BandDef> bands;
+  /// Internal loads between body parts (the clamshell's feet resting on each other), added to the
+  /// finished repetition; they cancel in pairs, so the contacts' reactions do not change.
+  std::function<void(GeneratedExercise&)> finish;
   const ExerciseParameters& params() const { return params_; }
   /// The band stiffness the user chose, or `default_n_per_m` when the parameter is negative (default).
   double band_stiffness(double default_n_per_m) const {
@@ -202,6 +207,8 @@ class Generator {
   Vec3 back_point_body_ = Vec3::Zero();
   mutable Eigen::VectorXd warm_;  // last solution of the unknowns
   mutable double p_ = 0.0;
+  double leg_length_ = 0.0;
+  static constexpr double kHeelMarkerHeightPerFootLength = 0.0335 / 0.2316;
 };
 
 /// q[c] = deg degrees.
@@ -219,7 +226,7 @@ std::vector<LoadPoint> load_points_for(const Generator& G, LoadPlacement placeme
 /// Both feet planted at +-width/2, flat; unknown 0 (`balance`) puts the centre of mass over mid-foot.
 void standing_double(Generator& G, const ExerciseParameters& P, const Unknown& balance);
 
-// Exercise definitions (standing_exercises.cpp, lying_exercises.cpp).
+// Exercise definitions (standing_exercises.cpp, lying_exercises.cpp, floor_exercises.cpp).
 void define_squat(Generator& G, const ExerciseParameters& P, LoadPlacement placement);
 void define_hinge(Generator& G, const ExerciseParameters& P, bool conventional);
 void define_kettlebell_swing(Generator& G, const ExerciseParameters& P);
@@ -233,5 +240,9 @@ enum class SplitKind { ForwardLunge, ReverseLunge, Bulgarian };
 void define_split(Generator& G, const ExerciseParameters& P, LoadPlacement placement, SplitKind kind);
 void define_lying(Generator& G, const ExerciseParameters& P, double bench_height, double tilt_bottom,
                   double tilt_top, double knee_top, bool single_leg);
+enum class SideLyingKind { Clamshell, HipAbduction };
+void define_side_lying(Generator& G, const ExerciseParameters& P, SideLyingKind kind);
+enum class QuadrupedKind { FireHydrant, HipExtension };
+void define_quadruped(Generator& G, const ExerciseParameters& P, QuadrupedKind kind);
 
 }  // namespace glutelab::exercise_detail

@@ -1,17 +1,15 @@
 #include "glutelab/exercise/html_report.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 
 #include "glutelab/io/svg_plot.hpp"
+#include "glutelab/math/parallel.hpp"
 #include "glutelab/muscle/body_scaling.hpp"
 
 namespace glutelab {
@@ -32,36 +30,6 @@ std::vector<double> percent_of_repetition(const std::vector<double>& time_s) {
 
 // ---------------------------------------------------------------------------------------------------
 // Analyses
-
-namespace {
-
-/// Runs task(i) for i in [0, n) on `threads` workers (0: all cores); the first exception is rethrown
-/// after every worker has stopped.
-void parallel_for(int n, int threads, const std::function<void(int)>& task) {
-  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int workers = std::clamp(threads > 0 ? threads : hw, 1, std::max(1, n));
-  std::atomic<int> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&] {
-    for (int i = next++; i < n; i = next++) {
-      try {
-        task(i);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next = n;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int w = 1; w < workers; ++w) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-}
-
-}  // namespace
 
 ExerciseReportData run_exercise_report(const Model& generic, const BodyDescription& body,
                                        const ExerciseReportOptions& options) {
@@ -163,7 +131,7 @@ ExerciseReportData run_exercise_report(const Model& generic, const BodyDescripti
 namespace {
 
 std::string fmt(const char* format, double v) {
-  char buf[64];
+  char buf[256];
   std::snprintf(buf, sizeof buf, format, v);
   return buf;
 }
@@ -378,6 +346,10 @@ std::string plain_contributor(const std::string& name) {
   return "";
 }
 
+/// A moment share worth showing: the hip needs the moment, and it is not a small difference of large
+/// opposing muscle moments (co-contraction), whose "shares" exceed 100 % and mean little.
+bool shown(const MomentShare& s) { return s.frames > 0 && !s.dominated_by_cocontraction(); }
+
 std::string share_table(const ExerciseWorkReport& r) {
   const MomentShare* shares[] = {&r.hip_extension, &r.hip_abduction, &r.hip_external_rotation};
   std::vector<std::string> rows;
@@ -392,13 +364,20 @@ std::string share_table(const ExerciseWorkReport& r) {
     h += "<tr><td data-contributor=\"" + esc(name) + "\">" + esc(name) +
          (plain.empty() ? std::string() : " <span class=\"plain\">(" + esc(plain) + ")</span>") + "</td>";
     for (const MomentShare* s : shares)
-      h += "<td>" + (s->frames > 0 ? pct(s->share_of(name)) : std::string("&ndash;")) + "</td>";
+      h += "<td>" + (shown(*s) ? pct(s->share_of(name)) : std::string("&ndash;")) + "</td>";
     h += "</tr>\n";
   }
   h += "<tr><td><i>frames with this moment</i></td>";
   for (const MomentShare* s : shares)
     h += "<td>" + std::to_string(s->frames) + " of " + std::to_string(r.frames) + "</td>";
   h += "</tr>\n</tbody></table>\n";
+  for (const MomentShare* s : shares)
+    if (s->frames > 0 && !shown(*s))
+      h += "<p class=\"explain\">" + esc(s->action) +
+           fmt(": not shown, the muscles pushing each way nearly cancel (%.0f N m s ",
+               s->agonist_impulse_nms) +
+           fmt("produced for a net %.0f N m s), so shares would exceed 100 %% and say little.</p>\n",
+               s->impulse_nms);
   return h;
 }
 
@@ -453,7 +432,8 @@ std::string exercise_section(const ExerciseWorkReport& r, const ExerciseInfo* in
   // Moment shares.
   h +=
       "<h4>Who carries the hip's effort</h4>\n<p class=\"explain\">Share of each hip moment supplied by each "
-      "muscle part, over the frames where the hip needs that moment (a dash: never needed).</p>\n" +
+      "muscle part, over the frames where the hip needs that moment (a dash: never needed, or see the note "
+      "below the table).</p>\n" +
       share_table(r);
 
   // Work, loads, reserves.

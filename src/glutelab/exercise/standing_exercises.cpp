@@ -130,14 +130,20 @@ void define_single_leg_stance(Generator& G, const ExerciseParameters& P) {
 // centre, 0.06 m behind its axis); the seated start leans 30 % of the seat-off lean, planted while p < 0.4;
 // the feet stay on the floor. The progress is linear in time, so the seated lean takes 40 % of the move and
 // the rise 60 %.
+// The seat scales with the body: by default 0.49 x the leg length (hip joint centre height standing,
+// 0.86 m for the built-in model: a 0.42 m seat), allowed 0.42 to 0.53 x leg length.
 void define_sit_to_stand(Generator& G, const ExerciseParameters& P, LoadPlacement placement) {
-  const double H = P.height_m > 0.0 ? P.height_m : 0.42;
-  if (H < 0.36 || H > 0.46)
-    throw std::invalid_argument("height_m: the seat of sit_to_stand must be in [0.36, 0.46] m, got " +
-                                fmt(H));
+  const double leg = G.leg_length();
+  const double H = P.height_m > 0.0 ? P.height_m : 0.49 * leg;
+  if (H < 0.42 * leg || H > 0.53 * leg)
+    throw std::invalid_argument("height_m: the seat of sit_to_stand must be in [" + fmt(0.42 * leg) + ", " +
+                                fmt(0.53 * leg) + "] m for this body (0.42 to 0.53 x its leg length " +
+                                fmt(leg) + " m), got " + fmt(H));
   constexpr double ps = 0.4;
   constexpr double kSeatedLean = 0.3;  // seated start: 30 % of the seat-off lean, weight partly on the feet
-  const double knee_seat = 105.0 + (0.42 - H) * 150.0;  // feet drawn back; lower seats bend more
+  // Feet drawn back under the seat: lower seats bend the knees more. Bodies whose proportions cannot put
+  // the centre of mass over the feet from there draw them further back (5 deg steps, up to 25 deg).
+  double knee_seat = 105.0 + (0.49 * leg - H) / leg * 130.0;
   std::vector<ContactDef> chair;
   for (const std::string s : {"r", "l"}) {
     ContactDef c;
@@ -162,39 +168,51 @@ void define_sit_to_stand(Generator& G, const ExerciseParameters& P, LoadPlacemen
   // the seat-off lean): three passes settle both to well below a micrometre.
   double lean_off = 0.0, ankle_seat = 0.0;
   State s(G.model());
-  for (int pass = 0; pass < 3; ++pass) {
-    // 1. Seated geometry: the ankle that puts the thigh patch on the seat with the knee at knee_seat.
-    const double seated = kSeatedLean * lean_off;
-    G.nominal = [g, knee_seat, tilt, lumbar, seated](double, Eigen::VectorXd& q) {
-      legs(*g, q, "knee_angle", knee_seat);
-      legs(*g, q, "hip_flexion", 90.0);
-      legs(*g, q, "ankle_angle", 10.0);
-      legs(*g, q, "hip_rotation", -5.0);  // as in the repetition
-      q[tilt] = seated;
-      q[lumbar] = seated;
-    };
-    G.unknowns[0] = {{G.coord("ankle_angle_r"), 1.0}, {G.coord("ankle_angle_l"), 1.0}};
-    G.residual = [g, standing_residual, chair_r, H](const State& st, const Vec3& com, Eigen::VectorXd& r) {
-      standing_residual(st, com, r);
-      r[0] = chair_r.centre(st).y() - g->foot("r").centre(st).y() - H;
-    };
-    G.pose(0.0, s);
-    ankle_seat = s.q[G.coord("ankle_angle_r")] / kDeg;
-    G.reset_warm_start();
-    // 2. Seat-off: the forward lean (pelvis and lumbar equally) that puts the centre of mass over the feet.
-    G.nominal = [g, ankle_seat, knee_seat, placement](double p, Eigen::VectorXd& q) {
-      const double u = smooth01((p - ps) / (1.0 - ps));  // rise
-      legs(*g, q, "knee_angle", knee_seat + (5.0 - knee_seat) * u);
-      legs(*g, q, "ankle_angle", ankle_seat + (3.0 - ankle_seat) * u);
-      legs(*g, q, "hip_flexion", 90.0 - 85.0 * u);
-      legs(*g, q, "hip_rotation", -5.0);
-      arms_for(*g, q, placement, 10.0 + 80.0 * smooth01(p / ps) * (1.0 - u));  // reach forward to rise
-    };
-    G.unknowns[0] = lean;
-    G.residual = standing_residual;
-    G.pose(ps, s);
-    lean_off = s.q[tilt];
-    G.reset_warm_start();
+  for (int attempt = 0;; ++attempt) {
+    try {
+      for (int pass = 0; pass < 3; ++pass) {
+        // 1. Seated geometry: the ankle that puts the thigh patch on the seat with the knee at knee_seat.
+        const double seated = kSeatedLean * lean_off;
+        G.nominal = [g, knee_seat, tilt, lumbar, seated](double, Eigen::VectorXd& q) {
+          legs(*g, q, "knee_angle", knee_seat);
+          legs(*g, q, "hip_flexion", 90.0);
+          legs(*g, q, "ankle_angle", 10.0);
+          legs(*g, q, "hip_rotation", -5.0);  // as in the repetition
+          q[tilt] = seated;
+          q[lumbar] = seated;
+        };
+        G.unknowns[0] = {{G.coord("ankle_angle_r"), 1.0}, {G.coord("ankle_angle_l"), 1.0}};
+        G.residual = [g, standing_residual, chair_r, H](const State& st, const Vec3& com,
+                                                        Eigen::VectorXd& r) {
+          standing_residual(st, com, r);
+          r[0] = chair_r.centre(st).y() - g->foot("r").centre(st).y() - H;
+        };
+        G.pose(0.0, s);
+        ankle_seat = s.q[G.coord("ankle_angle_r")] / kDeg;
+        G.reset_warm_start();
+        // 2. Seat-off: the forward lean (pelvis and lumbar equally) that puts the centre of mass over the
+        // feet.
+        G.nominal = [g, ankle_seat, knee_seat, placement](double p, Eigen::VectorXd& q) {
+          const double u = smooth01((p - ps) / (1.0 - ps));  // rise
+          legs(*g, q, "knee_angle", knee_seat + (5.0 - knee_seat) * u);
+          legs(*g, q, "ankle_angle", ankle_seat + (3.0 - ankle_seat) * u);
+          legs(*g, q, "hip_flexion", 90.0 - 85.0 * u);
+          legs(*g, q, "hip_rotation", -5.0);
+          arms_for(*g, q, placement, 10.0 + 80.0 * smooth01(p / ps) * (1.0 - u));  // reach forward to rise
+        };
+        G.unknowns[0] = lean;
+        G.residual = standing_residual;
+        G.pose(ps, s);
+        lean_off = s.q[tilt];
+        G.reset_warm_start();
+      }
+      break;
+    } catch (const std::runtime_error&) {
+      if (attempt == 5) throw;
+      knee_seat += 5.0;
+      lean_off = 0.0;
+      G.reset_warm_start();
+    }
   }
   // 3. The repetition: the lean is prescribed on the chair, balanced over the feet after seat-off.
   G.contacts.insert(G.contacts.end(), chair.begin(), chair.end());
@@ -220,7 +238,7 @@ void define_split(Generator& G, const ExerciseParameters& P, LoadPlacement place
   const double sgn = fs == "r" ? 1.0 : -1.0;
   const bool bench = kind == SplitKind::Bulgarian;
   const double H = bench ? (P.height_m > 0.0 ? P.height_m : 0.45) : 0.0;
-  const double leg = G.marker_ground("RHJC").y();
+  const double leg = G.leg_length();
   struct Shape {
     double stride, knee_f0, knee_f1, ankle_r0, ankle_r1, tilt0, tilt1, lambda0, lambda1;
   };

@@ -1,13 +1,15 @@
 #include "glutelab/exercise/work_analysis.hpp"
-#include "glutelab/model/names.hpp"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "glutelab/analysis/inverse_dynamics_tool.hpp"
@@ -15,7 +17,9 @@
 #include "glutelab/analysis/static_optimization.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
 #include "glutelab/kinematics/state.hpp"
+#include "glutelab/math/parallel.hpp"
 #include "glutelab/model/muscle_groups.hpp"
+#include "glutelab/model/names.hpp"
 #include "glutelab/muscle/muscle_path.hpp"
 
 namespace glutelab {
@@ -84,7 +88,7 @@ MomentShare moment_share(const std::string& action, const std::string& coordinat
   s.coordinate = coordinate;
   s.sign = sign;
   std::map<std::string, double> by_contributor, by_group;
-  double total = 0.0;
+  double total = 0.0, agonist = 0.0;
   const Eigen::Index frames = in.net->size();
   for (Eigen::Index f = 0; f < frames; ++f) {
     const double net = sign * (*in.net)[f];
@@ -95,6 +99,7 @@ MomentShare moment_share(const std::string& action, const std::string& coordinat
       const auto k = static_cast<Eigen::Index>(m);
       const double moment = sign * (*in.moment_arm)(f, k) * (*in.muscle_force)(f, k);
       if (moment == 0.0) continue;
+      agonist += std::max(0.0, moment);
       by_contributor[contributor_of(muscles[m], side_suffix)] += moment;
       const std::string g = muscle_group(muscles[m]);
       const auto& groups = work_groups();
@@ -106,6 +111,7 @@ MomentShare moment_share(const std::string& action, const std::string& coordinat
     by_contributor["reserve"] += sign * (*in.reserve)[f];
   }
   s.impulse_nms = total * in.dt;
+  s.agonist_impulse_nms = agonist * in.dt;
   for (const std::string& c : contributor_names()) {
     const double share = total > 0.0 ? by_contributor[c] / total : 0.0;
     s.contributors.emplace_back(c, share);
@@ -177,7 +183,14 @@ ExerciseWorkReport analyze_exercise_work(const Model& model, const GeneratedExer
   so.exponent = options.exponent;
   so.threads = options.threads;
   so.tendon_iterations = options.tendon_iterations;
+  const int hip_flex = require_coordinate(m, "hip_flexion" + sfx);
+  const int hip_add = require_coordinate(m, "hip_adduction" + sfx);
+  const int hip_rot = require_coordinate(m, "hip_rotation" + sfx);
+  const int knee = require_coordinate(m, "knee_angle" + sfx);
+  so.record_moment_arms = {hip_flex, hip_add, hip_rot, knee};
   const StaticOptimizationResult sor = static_optimization(m, exercise.motion, &loads, so);
+  const std::array<Eigen::MatrixXd, 4> moment_arms_at_frames{sor.moment_arms[0], sor.moment_arms[1],
+                                                             sor.moment_arms[2], sor.moment_arms[3]};
   InverseDynamicsOptions ido;
   ido.threads = options.threads;
   const InverseDynamicsResult idr = inverse_dynamics_over_motion(m, exercise.motion, &loads, ido);
@@ -253,33 +266,8 @@ ExerciseWorkReport analyze_exercise_work(const Model& model, const GeneratedExer
     r.groups.push_back(gs);
   }
 
-  // Moment arms about the working side's hip and knee coordinates at SO's frames.
-  const int hip_flex = require_coordinate(m, "hip_flexion" + sfx);
-  const int hip_add = require_coordinate(m, "hip_adduction" + sfx);
-  const int hip_rot = require_coordinate(m, "hip_rotation" + sfx);
-  const int knee = require_coordinate(m, "knee_angle" + sfx);
-  std::array<Eigen::MatrixXd, 4> arm;
-  for (auto& a : arm) a = Eigen::MatrixXd::Zero(F, M);
-  {
-    State state(m);
-    PathWorkspace ws(m);
-    Eigen::VectorXd r_m(m.num_coordinates());
-    for (Eigen::Index f = 0; f < F; ++f) {
-      state.q = sor.q.row(f).transpose();
-      state.qdot.setZero();
-      state.qddot.setZero();
-      compute_positions(m, state);
-      compute_jacobians(m, state);
-      for (Eigen::Index i = 0; i < M; ++i) {
-        if (!m.muscles[static_cast<std::size_t>(i)].applies_force) continue;
-        moment_arms(m, state, static_cast<int>(i), ws, r_m);
-        arm[0](f, i) = r_m[hip_flex];
-        arm[1](f, i) = r_m[hip_add];
-        arm[2](f, i) = r_m[hip_rot];
-        arm[3](f, i) = r_m[knee];
-      }
-    }
-  }
+  // Moment arms about the working side's hip and knee coordinates at SO's frames (recorded by SO).
+  const std::array<Eigen::MatrixXd, 4>& arm = moment_arms_at_frames;
   const std::array<int, 4> coords{hip_flex, hip_add, hip_rot, knee};
   const std::array<const char*, 4> actions{"hip extension", "hip abduction", "hip external rotation",
                                            "knee extension"};
@@ -328,31 +316,37 @@ ExerciseWorkReport analyze_exercise_work(const Model& model, const GeneratedExer
   for (auto& w : r.extensor_work)
     w.fraction = r.extensor_work_total_j > 0.0 ? w.positive_work_j / r.extensor_work_total_j : 0.0;
 
-  // Hip contact force and the knee's frontal-plane reaction moment.
+  // Hip contact force and the knee's frontal-plane reaction moment, from one pass of joint reactions.
   const int hip_joint = joint_index(m, "hip" + sfx);
-  if (hip_joint >= 0 && F > 0) {
-    const HipContactForce h = hip_contact_force(m, sor, &loads, hip_joint);
-    r.hip_contact_bw = h.magnitude_bw;
-    Eigen::Index peak = 0;
-    r.peak_hip_contact_bw = h.magnitude_bw.maxCoeff(&peak);
-    r.peak_hip_contact_time_s = h.time_s[static_cast<std::size_t>(peak)];
-  }
-  if (m.coordinate_index("knee_adduction" + sfx) >= 0) {
-    const int ka = m.coordinate_index("knee_adduction" + sfx);
-    r.peak_knee_frontal_moment_nm = F > 0 ? tau.col(ka).cwiseAbs().maxCoeff() : 0.0;
-    r.knee_frontal_moment_source = "inverse-dynamics moment of knee_adduction" + sfx;
-  } else {
-    int knee_joint = joint_index(m, "walker_knee" + sfx);
-    if (knee_joint < 0) knee_joint = joint_index(m, "knee" + sfx);
-    const int tibia = m.body_index("tibia" + sfx);
-    if (knee_joint >= 0 && tibia >= 0 && F > 0) {
-      const JointReactionResult jr = joint_reactions(m, sor, &loads, {{knee_joint, true, tibia}});
-      r.peak_knee_frontal_moment_nm = jr.values.col(3).cwiseAbs().maxCoeff();
+  const int knee_adduction = m.coordinate_index("knee_adduction" + sfx);
+  int knee_joint = joint_index(m, "walker_knee" + sfx);
+  if (knee_joint < 0) knee_joint = joint_index(m, "knee" + sfx);
+  const int tibia = m.body_index("tibia" + sfx);
+  std::vector<JointReactionRequest> requests;
+  if (hip_joint >= 0)
+    requests.push_back({hip_joint, true, m.joints[static_cast<std::size_t>(hip_joint)].child_body});
+  const bool knee_reaction = knee_adduction < 0 && knee_joint >= 0 && tibia >= 0;
+  if (knee_reaction) requests.push_back({knee_joint, true, tibia});
+  if (!requests.empty() && F > 0) {
+    const JointReactionResult jr = joint_reactions(m, sor, &loads, requests);
+    if (hip_joint >= 0) {  // the pelvis's force on the femur, in body weights
+      r.hip_contact_bw = jr.values.leftCols(3).rowwise().norm() / (m.total_mass_kg() * m.gravity.norm());
+      Eigen::Index peak = 0;
+      r.peak_hip_contact_bw = r.hip_contact_bw.maxCoeff(&peak);
+      r.peak_hip_contact_time_s = r.time_s[static_cast<std::size_t>(peak)];
+    }
+    if (knee_reaction) {
+      const Eigen::Index col = hip_joint >= 0 ? 9 + 3 : 3;
+      r.peak_knee_frontal_moment_nm = jr.values.col(col).cwiseAbs().maxCoeff();
       r.knee_frontal_moment_source = "reaction moment of " +
                                      m.joints[static_cast<std::size_t>(knee_joint)].name + " on tibia" + sfx +
                                      " about the tibia's anteroposterior axis (no knee "
                                      "adduction coordinate in the model)";
     }
+  }
+  if (knee_adduction >= 0) {
+    r.peak_knee_frontal_moment_nm = F > 0 ? tau.col(knee_adduction).cwiseAbs().maxCoeff() : 0.0;
+    r.knee_frontal_moment_source = "inverse-dynamics moment of knee_adduction" + sfx;
   }
 
   // Reserves relative to the joint moments.
@@ -425,10 +419,53 @@ std::vector<ExerciseRank> rank_exercises(const Model& model, const std::vector<G
                                          const std::string& muscle_or_group, RankBy by,
                                          const ExerciseWorkOptions& options) {
   const std::string key = resolve_muscle_or_group(model, muscle_or_group);
-  std::vector<ExerciseWorkReport> reports;
-  reports.reserve(exercises.size());
-  for (const GeneratedExercise& ex : exercises) reports.push_back(analyze_exercise_work(model, ex, options));
+  std::vector<ExerciseWorkReport> reports(exercises.size());
+  ExerciseWorkOptions one = options;
+  one.threads = 1;
+  parallel_for(static_cast<int>(exercises.size()), options.threads, [&](int i) {
+    reports[static_cast<std::size_t>(i)] =
+        analyze_exercise_work(model, exercises[static_cast<std::size_t>(i)], one);
+  });
   return rank_exercises(reports, key, by);
+}
+
+ExerciseLibraryAnalysis analyze_exercises(const Model& model, const std::vector<ExerciseJob>& jobs,
+                                          const ExerciseWorkOptions& options,
+                                          const std::function<void(int done, int total)>& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int n = static_cast<int>(jobs.size());
+  std::vector<std::optional<ExerciseWorkReport>> reports(jobs.size());
+  std::vector<std::string> why(jobs.size());
+  std::atomic<int> done{0};
+  std::mutex progress_mutex;
+  ExerciseWorkOptions one = options;
+  one.threads = 1;
+  parallel_for(n, options.threads, [&](int i) {
+    const auto k = static_cast<std::size_t>(i);
+    std::optional<GeneratedExercise> ex;
+    try {
+      ex = generate_exercise(model, jobs[k].exercise, jobs[k].parameters);
+    } catch (const std::invalid_argument& e) {
+      why[k] = e.what();
+    } catch (const std::runtime_error& e) {
+      why[k] = e.what();
+    }
+    if (ex) reports[k] = analyze_exercise_work(model, *ex, one);
+    const int d = ++done;
+    if (progress) {
+      const std::lock_guard<std::mutex> lock(progress_mutex);
+      progress(d, n);
+    }
+  });
+  ExerciseLibraryAnalysis out;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    if (reports[k])
+      out.reports.push_back(std::move(*reports[k]));
+    else
+      out.skipped.emplace_back(jobs[k].exercise, why[k]);
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
 }
 
 }  // namespace glutelab

@@ -6,6 +6,7 @@
 // frontal-plane moment. See docs/exercises.md ("Who does the work").
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +62,15 @@ struct MomentShare {
   int sign = -1;             ///< the action's direction along the coordinate
   int frames = 0;            ///< frames with the net moment in that direction
   double impulse_nms = 0.0;  ///< integral of |net moment| over those frames
+  /// Integral of the muscles' moments in the action's direction alone (agonists, antagonists left out)
+  /// over the same frames. Much larger than impulse_nms means the antagonists cancel most of it.
+  double agonist_impulse_nms = 0.0;
+  /// True when there is no net moment in the action's direction, or the agonists produce more than three
+  /// times it (co-contraction): the shares, fractions of a small difference, then exceed 100 % and say
+  /// little about who does the work.
+  bool dominated_by_cocontraction() const {
+    return !(impulse_nms > 0.0) || agonist_impulse_nms > 3.0 * impulse_nms;
+  }
   std::vector<std::pair<std::string, double>> contributors;
   double contributors_sum = 0.0;
   std::vector<std::pair<std::string, double>> by_group;  ///< the same moment by work_groups() (+ others)
@@ -124,6 +134,28 @@ std::string resolve_muscle_or_group(const Model& model, const std::string& name)
 /// The activation of a muscle or group (as resolve_muscle_or_group accepts) in a report: peak and mean.
 std::pair<double, double> peak_and_mean_activation(const ExerciseWorkReport& report,
                                                    const std::string& muscle_or_group);
+
+/// One exercise to generate and analyse.
+struct ExerciseJob {
+  std::string exercise;
+  ExerciseParameters parameters;
+};
+
+/// The analyses of several exercises for one body.
+struct ExerciseLibraryAnalysis {
+  std::vector<ExerciseWorkReport> reports;                   ///< in job order, skipped jobs left out
+  std::vector<std::pair<std::string, std::string>> skipped;  ///< exercise, why it could not be generated
+  double seconds = 0.0;                                      ///< wall time
+};
+
+/// Generates and analyses every job for `model`, the jobs spread over options.threads workers (0: all
+/// cores), each analysis single-threaded (parallel jobs use the cores better than parallel frames: the
+/// generation, inverse dynamics and joint reactions of a job are serial). A job whose exercise cannot be
+/// generated for this body (std::invalid_argument or std::runtime_error from generate_exercise) is listed
+/// in `skipped`; other errors propagate. `progress(done, total)` is called as jobs finish (any thread).
+ExerciseLibraryAnalysis analyze_exercises(const Model& model, const std::vector<ExerciseJob>& jobs,
+                                          const ExerciseWorkOptions& options = {},
+                                          const std::function<void(int done, int total)>& progress = {});
 
 enum class RankBy { Mean, Peak };
 

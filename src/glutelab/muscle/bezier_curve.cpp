@@ -32,6 +32,26 @@ Bernstein bernstein(const std::array<double, 6>& p, double u) {
   return r;
 }
 
+/// A quintic Bernstein polynomial and its first derivative (the Newton iteration's and the slope's
+/// needs), without the second derivative's basis.
+struct BernsteinSlope {
+  double value = 0.0, d1 = 0.0;
+};
+BernsteinSlope bernstein_slope(const std::array<double, 6>& p, double u) {
+  const double v = 1.0 - u;
+  const double u2 = u * u, v2 = v * v;
+  const double b4[5] = {v2 * v2, 4 * u * v2 * v, 6 * u2 * v2, 4 * u2 * u * v, u2 * u2};
+  BernsteinSlope r;
+  // value = sum of the degree-5 basis times p, written through the degree-4 basis (b5_k = v b4_k + u
+  // b4_{k-1}).
+  for (int k = 0; k < 5; ++k) {
+    r.value += b4[k] * (v * p[k] + u * p[k + 1]);
+    r.d1 += b4[k] * (p[k + 1] - p[k]);
+  }
+  r.d1 *= 5.0;
+  return r;
+}
+
 /// The u in [0, 1] with x(u) = x on a segment whose x(u) is monotonically non-decreasing:
 /// Newton's method kept inside a shrinking bracket (bisection when a step leaves it).
 double solve_u(const std::array<double, 6>& px, double x) {
@@ -41,7 +61,7 @@ double solve_u(const std::array<double, 6>& px, double x) {
   double u = std::clamp((x - px[0]) / span, 0.0, 1.0);
   const double tol = 2.0 * kEps * (std::abs(x) + std::abs(span));
   for (int it = 0; it < 100; ++it) {
-    const Bernstein b = bernstein(px, u);
+    const BernsteinSlope b = bernstein_slope(px, u);
     const double f = b.value - x;
     if (std::abs(f) <= tol) break;
     if (f < 0.0) {
@@ -110,7 +130,7 @@ double SegmentedCurve::value(double x) const {
   const Local l = locate(x);
   if (l.segment < 0) return y0_ + dydx0_ * (x - x0_);
   if (l.segment >= count_) return y1_ + dydx1_ * (x - x1_);
-  return bernstein(segments_[l.segment].y, l.u).value;
+  return bernstein_slope(segments_[l.segment].y, l.u).value;
 }
 
 CurvePoint SegmentedCurve::evaluate(double x) const {
@@ -118,7 +138,7 @@ CurvePoint SegmentedCurve::evaluate(double x) const {
   if (l.segment < 0) return {y0_ + dydx0_ * (x - x0_), dydx0_};
   if (l.segment >= count_) return {y1_ + dydx1_ * (x - x1_), dydx1_};
   const BezierSegment& s = segments_[l.segment];
-  const Bernstein bx = bernstein(s.x, l.u), by = bernstein(s.y, l.u);
+  const BernsteinSlope bx = bernstein_slope(s.x, l.u), by = bernstein_slope(s.y, l.u);
   return {by.value, by.d1 / bx.d1};
 }
 
