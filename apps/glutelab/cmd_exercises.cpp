@@ -1,5 +1,6 @@
-// `glutelab exercises`, `glutelab analyze EXERCISE` and `glutelab rank --muscle NAME`: the exercise
-// catalogue, who does the work in one exercise for a body, and the exercises ranked for a muscle.
+// `glutelab exercises`, `glutelab analyze EXERCISE` (or `analyze --motion FILE`, a recorded motion) and
+// `glutelab rank --muscle NAME`: the exercise catalogue, who does the work in one exercise for a body
+// or in a recording, and the exercises ranked for a muscle.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "commands.hpp"
 #include "exercise_cli.hpp"
 #include "glutelab/exercise/exercise.hpp"
+#include "glutelab/exercise/recorded_motion.hpp"
 #include "glutelab/exercise/work_analysis.hpp"
 #include "glutelab/io/osim_reader.hpp"
 #include "glutelab/io/storage.hpp"
@@ -28,6 +30,8 @@ void add_body_options(CLI::App* cmd, BodyArgs& a) {
   cmd->add_option("--femur", a.femur_m, "Thigh length, hip to knee joint centre (m)");
   cmd->add_option("--load", a.load_kg, "External load (kg)")->capture_default_str();
   cmd->add_option("--depth", a.depth, "Fraction [0, 1] of the full range")->capture_default_str();
+  cmd->add_option("--stance", a.stance_width_m, "Distance between the foot centres, [0.10, 0.80] m")
+      ->capture_default_str();
   cmd->add_option("--placement", a.placement, "Load placement: back_barbell, front_rack, hands, hips")
       ->check(CLI::IsMember({"none", "back_barbell", "front_rack", "hands", "hips"}));
   cmd->add_option("--tempo", a.tempo_s, "Duration of one repetition (s); 0: the exercise's default")
@@ -43,7 +47,9 @@ void add_body_options(CLI::App* cmd, BodyArgs& a) {
       ->check(CLI::IsMember({"right", "left"}))
       ->capture_default_str();
   cmd->add_option("--frames", a.frames, "Frames per repetition")->capture_default_str();
-  cmd->add_option("-j,--threads", a.threads, "Threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("-j,--threads", a.threads, "Threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
   cmd->add_flag("--json", a.json, "Print JSON instead of a table");
 }
 
@@ -64,6 +70,7 @@ ExerciseParameters exercise_parameters(const BodyArgs& a) {
   ExerciseParameters p;
   p.load_kg = a.load_kg;
   p.depth = a.depth;
+  p.stance_width_m = a.stance_width_m;
   p.tempo_s = a.tempo_s;
   p.band_stiffness_n_per_m = a.band_n_per_m;
   p.height_m = a.support_height_m;
@@ -281,6 +288,46 @@ void run_analyze(const BodyArgs& a, const std::string& exercise, std::string out
     print_report(r);
 }
 
+// A recorded motion (--motion) analysed like a generated exercise; the ground reactions are estimated
+// from the motion unless --grf gives measured ones.
+struct MotionArgs {
+  std::string motion, grf;
+  double cutoff_hz = 6.0;
+};
+
+void run_analyze_motion(const BodyArgs& a, const MotionArgs& mo, std::string out) {
+  if (a.load_kg != 0.0) throw std::invalid_argument("--load does not apply to --motion (a recording)");
+  const Model m = body_model(a);
+  RecordedMotionOptions o;
+  o.cutoff_hz = mo.cutoff_hz;
+  o.side = a.side == "left" ? Side::Left : Side::Right;
+  const RecordedExercise rec = read_recorded_exercise(m, mo.motion, o, mo.grf);
+  const ExerciseWorkReport r = analyze_exercise_work(m, rec.exercise, work_options(a));
+  if (out.empty()) out = "glutelab-output/analyze/" + std::filesystem::path(mo.motion).stem().string();
+  write_outputs(r, out, a.json);
+  nlohmann::json ground = {{"source", rec.measured_ground_reactions ? "measured" : "estimated"},
+                           {"file", mo.grf},
+                           {"cutoff_Hz", mo.cutoff_hz},
+                           {"flight_frames", rec.ground.flight_frames.size()},
+                           {"no_push_frames", rec.ground.no_push_frames.size()},
+                           {"floor_height_m", rec.ground.floor_height_m}};
+  if (a.json) {
+    nlohmann::json j = report_json(r);
+    j["motion"] = mo.motion;
+    j["ground_reactions"] = ground;
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  print_report(r);
+  if (rec.measured_ground_reactions)
+    std::printf("ground reactions: measured (%s)\n", mo.grf.c_str());
+  else
+    std::printf(
+        "ground reactions: estimated from the motion (coordinates filtered at %g Hz); %zu frames without a "
+        "planted foot, %zu frames needing a pull from the floor (no contact force)\n",
+        mo.cutoff_hz, rec.ground.flight_frames.size(), rec.ground.no_push_frames.size());
+}
+
 // ---- rank ----
 
 void run_rank(const BodyArgs& a, const std::string& muscle, bool peak) {
@@ -329,7 +376,11 @@ void run_rank(const BodyArgs& a, const std::string& muscle, bool peak) {
 }  // namespace
 
 void validate_load(const BodyArgs& a) {
-  if (!(a.load_kg >= 0.0)) throw std::invalid_argument("--load must be >= 0 kg");
+  if (!(a.load_kg >= 0.0)) {
+    char msg[128];
+    std::snprintf(msg, sizeof msg, "--load must be in [0, 5 x body mass] kg, got %g", a.load_kg);
+    throw std::invalid_argument(msg);
+  }
 }
 
 void add_exercise_commands(CLI::App& app) {
@@ -341,14 +392,32 @@ void add_exercise_commands(CLI::App& app) {
   auto an = std::make_shared<BodyArgs>();
   auto exercise = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
+  auto mo = std::make_shared<MotionArgs>();
   auto* analyze = app.add_subcommand(
-      "analyze", "Who does the work in one exercise for a body: muscles, hip moment shares, joint work");
-  analyze->add_option("exercise", *exercise, "Exercise name (see glutelab exercises)")->required();
+      "analyze",
+      "Who does the work in one exercise for a body, or in a recorded motion (--motion): muscles, hip "
+      "moment shares, joint work");
+  auto* exercise_opt = analyze->add_option("exercise", *exercise, "Exercise name (see glutelab exercises)");
   add_body_options(analyze, *an);
-  analyze->add_option("-o,--out", *out, "Output folder (default glutelab-output/analyze/EXERCISE)");
-  analyze->callback([an, exercise, out] {
+  analyze->add_option("-o,--out", *out, "Output folder (default glutelab-output/analyze/EXERCISE or MOTION)");
+  auto* motion_opt = analyze->add_option(
+      "--motion", mo->motion,
+      "A recorded motion (.mot/.sto of coordinates, e.g. OpenCap or IK) to analyse instead");
+  motion_opt->excludes(exercise_opt);
+  analyze
+      ->add_option("--grf", mo->grf, "With --motion: measured ground reactions (OpenSim ExternalLoads .xml)")
+      ->needs(motion_opt);
+  analyze->add_option("--cutoff", mo->cutoff_hz, "With --motion: low-pass cutoff of the coordinates (Hz)")
+      ->needs(motion_opt)
+      ->capture_default_str();
+  analyze->callback([an, exercise, out, mo] {
     validate_load(*an);
-    run_analyze(*an, *exercise, *out);
+    if (!mo->motion.empty())
+      run_analyze_motion(*an, *mo, *out);
+    else if (exercise->empty())
+      throw std::invalid_argument("give an exercise name (see glutelab exercises) or --motion FILE");
+    else
+      run_analyze(*an, *exercise, *out);
   });
 
   auto rk = std::make_shared<BodyArgs>();

@@ -38,7 +38,7 @@ std::vector<double> sweep_ratios(const SweepArgs& a) {
   if (!a.ratios.empty()) return a.ratios;
   if (!a.from && !a.to) return {0.9, 1.0, 1.1, 1.2};
   if (!a.from || !a.to) throw std::invalid_argument("give both --from and --to");
-  if (a.steps < 2) throw std::invalid_argument("--steps must be at least 2");
+  if (a.steps < 2) throw std::invalid_argument("--steps must be at least 2, got " + std::to_string(a.steps));
   std::vector<double> r;
   for (int i = 0; i < a.steps; ++i) r.push_back(*a.from + (*a.to - *a.from) * i / (a.steps - 1));
   return r;
@@ -95,7 +95,11 @@ void run_femur_sweep(const SweepArgs& a) {
   body.height_m = a.height_m;
   body.mass_kg = a.mass_kg;
   body.sex = a.sex == "female" ? Sex::Female : Sex::Male;
-  if (!(a.load_kg >= 0.0)) throw std::invalid_argument("--load must be >= 0 kg");
+  if (!(a.load_kg >= 0.0)) {
+    char msg[128];
+    std::snprintf(msg, sizeof msg, "--load must be in [0, 5 x body mass] kg, got %g", a.load_kg);
+    throw std::invalid_argument(msg);
+  }
   ExerciseParameters p;
   p.load_kg = a.load_kg;
   p.depth = a.depth;
@@ -187,7 +191,9 @@ void add_sweep_command(CLI::App& app) {
   femur->add_option("--load", a->load_kg, "External load (kg)")->capture_default_str();
   femur->add_option("--depth", a->depth, "Fraction [0, 1] of the full range")->capture_default_str();
   femur->add_option("--frames", a->frames, "Frames per repetition")->capture_default_str();
-  femur->add_option("-j,--threads", a->threads, "Threads (0 = all cores)")->capture_default_str();
+  femur->add_option("-j,--threads", a->threads, "Threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
   femur->add_flag("--json", a->json, "Print JSON instead of tables");
   femur->add_option("-o,--out", a->out, "Output folder")->capture_default_str();
   femur->callback([a] { run_femur_sweep(*a); });

@@ -23,6 +23,7 @@ struct BodyArgs {
   std::string sex = "male";
   double load_kg = 0.0;
   double depth = 1.0;
+  double stance_width_m = 0.30;
   std::string placement;
   double tempo_s = 0.0;           ///< 0: the exercise's default tempo
   double band_n_per_m = -1.0;     ///< < 0: the exercise's default band

@@ -10,6 +10,9 @@
 int main(int argc, char** argv) {
   CLI::App app{"glutelab: an OpenSim-compatible engine for the gluteal muscles"};
   app.require_subcommand(1);
+  // Parse errors (a value not among the choices, not a number, out of a range) as one "error:" line too.
+  app.failure_message(
+      [](const CLI::App* a, const CLI::Error& e) { return "error: " + CLI::FailureMessage::simple(a, e); });
   glutelab::cli::add_inspect_command(app);
   glutelab::cli::add_muscle_analysis_command(app);
   glutelab::cli::add_inverse_dynamics_command(app);

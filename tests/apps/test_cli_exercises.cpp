@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -96,6 +98,79 @@ TEST(CliExercises, BadInput) {
     EXPECT_NE(r.exit_code, 0) << c.args;
     const std::string line = error_line(r);
     EXPECT_NE(line.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
+  }
+}
+
+// Absurd values for every option of analyze, rank and sweep femur: a non-zero exit (not a crash) and one
+// "error:" line naming the option or parameter, the allowed range (or choices) and the value given.
+TEST(CliExercises, AbsurdValuesGiveOneErrorLineWithTheRangeAndTheValue) {
+  struct Case {
+    std::string args;
+    std::vector<std::string> expect;
+  };
+  const auto out = test::temp_dir("cli_bad_input");
+  const std::string o = " -o " + out.string();
+  const std::vector<Case> cases{
+      {"analyze back_squat --height nan --mass 70", {"height_m", "[1, 2.5] m", "nan"}},
+      {"analyze back_squat --height inf --mass 70", {"height_m", "[1, 2.5] m", "inf"}},
+      {"analyze back_squat --height -1.7 --mass 70", {"height_m", "[1, 2.5] m", "-1.7"}},
+      {"analyze back_squat --height 0 --mass 70", {"height_m", "[1, 2.5] m", "got 0"}},
+      {"analyze back_squat --height 3 --mass 70", {"height_m", "[1, 2.5] m", "3 m"}},
+      {"analyze back_squat --height 1.8 --mass 500", {"mass_kg", "[25, 300] kg", "500"}},
+      {"analyze back_squat --height 1.8 --mass 0", {"mass_kg", "[25, 300] kg", "got 0"}},
+      {"analyze back_squat --height 1.8 --mass 80 --femur 0.9", {"thigh_length_m", "[0.27, 0.63] m", "0.9"}},
+      {"analyze back_squat --height 1.8 --mass 80 --femur -0.4",
+       {"thigh_length_m", "[0.27, 0.63] m", "-0.4"}},
+      {"analyze back_squat --femur 0.45", {"--height", "--mass"}},
+      {"analyze back_squat --sex alien", {"--sex", "male", "female", "alien"}},
+      {"analyze back_squat --load 750", {"load_kg", "[0, ", "5 x body mass", "750"}},  // 10 x body mass
+      {"analyze back_squat --load -5", {"--load", "[0, 5 x body mass] kg", "-5"}},
+      {"analyze back_squat --load nan", {"--load", "[0, 5 x body mass] kg", "nan"}},
+      {"analyze back_squat --load inf", {"load_kg", "[0, ", "inf"}},
+      {"analyze back_squat --depth 1.5", {"depth", "[0, 1]", "1.5"}},
+      {"analyze back_squat --depth -0.2", {"depth", "[0, 1]", "-0.2"}},
+      {"analyze back_squat --depth nan", {"depth", "[0, 1]", "nan"}},
+      {"analyze back_squat --stance 5", {"stance_width_m", "[0.10, 0.80] m", "5"}},
+      {"analyze back_squat --stance 0", {"stance_width_m", "[0.10, 0.80] m", "got 0"}},
+      {"analyze back_squat --stance 0.8 --frames 20",
+       {"hip_adduction_r", "beyond its range", "[-50.0, 30.0]"}},
+      {"analyze back_squat --tempo 0.2", {"tempo_s", "[0.5, 60] s", "0.2"}},
+      {"analyze back_squat --tempo nan", {"tempo_s", "[0.5, 60] s", "nan"}},
+      {"analyze back_squat --tempo -3", {"tempo_s", "[0.5, 60] s", "-3"}},
+      {"analyze back_squat --frames 2", {"frames_per_rep", "[10, 10000]", "2"}},
+      {"analyze back_squat --frames abc", {"--frames", "abc"}},
+      {"analyze back_squat --threads -3", {"--threads", "0 to 1024", "-3"}},
+      {"analyze back_squat --placement shoulders", {"--placement", "back_barbell", "shoulders"}},
+      {"analyze back_squat --side up", {"--side", "right", "up"}},
+      {"analyze bak_squat", {"bak_squat", "back_squat"}},
+      {"rank --muscle gluteus_maximum", {"gluteus_maximum", "gluteus_maximus"}},
+      {"rank --muscle gluteus_maximus --depth 2", {"depth", "[0, 1]", "2"}},
+      {"rank --muscle gluteus_maximus --load -1", {"--load", "-1"}},
+      {"rank --muscle gluteus_maximus --height 1.8 --mass 500", {"mass_kg", "[25, 300] kg", "500"}},
+      {"sweep femur --height 3" + o, {"height_m", "[1, 2.5] m", "3"}},
+      {"sweep femur --height nan" + o, {"height_m", "[1, 2.5] m", "nan"}},
+      {"sweep femur --mass 500" + o, {"mass_kg", "[25, 300] kg", "500"}},
+      {"sweep femur --mass -70" + o, {"mass_kg", "[25, 300] kg", "-70"}},
+      {"sweep femur --sex x" + o, {"--sex", "male", "x"}},
+      {"sweep femur --ratios nan" + o, {"ratio", "[0.5, 2.0]", "nan"}},
+      {"sweep femur --ratios 0.1" + o, {"ratio", "[0.5, 2.0]", "0.1"}},
+      {"sweep femur --ratios 1.9" + o, {"ratio 1.9", "thigh_length_m", "[0.2625, 0.6125] m"}},  // femur > leg
+      {"sweep femur --from 0.9 --to 1.2 --steps 1" + o, {"--steps", "at least 2", "got 1"}},
+      {"sweep femur --load -1" + o, {"--load", "[0, 5 x body mass] kg", "-1"}},
+      {"sweep femur --load 750" + o, {"load_kg", "5 x body mass", "750"}},
+      {"sweep femur --depth 1.5" + o, {"depth", "[0, 1]", "1.5"}},
+      {"sweep femur --frames 1" + o, {"frames_per_rep", "[10, 10000]", "1"}},
+      {"sweep femur --threads -1" + o, {"--threads", "0 to 1024", "-1"}},
+      {"sweep femur --exercise bak_squat" + o, {"bak_squat", "back_squat"}},
+  };
+  for (const Case& c : cases) {
+    const RunResult r = run_cli(c.args);
+    EXPECT_NE(r.exit_code, 0) << c.args << "\n" << r.output;
+    EXPECT_LT(r.exit_code, 128) << c.args << ": killed by a signal\n" << r.output;
+    const std::string line = error_line(r);
+    EXPECT_FALSE(line.empty()) << c.args << ": not exactly one error line\n" << r.output;
+    for (const std::string& part : c.expect)
+      EXPECT_NE(line.find(part), std::string::npos) << c.args << ": '" << part << "' missing from\n" << line;
   }
 }
 

@@ -519,6 +519,26 @@ TEST(Exercise, BandPullsTheKneesTogether) {
   for (const ExerciseLoad& l : none.loads) EXPECT_NE(l.name.rfind("band_", 0), 0u) << l.name;
 }
 
+// A depth or stance that would take a coordinate outside the model's range is an error naming the
+// coordinate, where it would go and by how much (no clamping): a 0.80 m full squat abducts the hips past
+// the model's 50 deg.
+TEST(Exercise, PosturesBeyondAJointRangeNameTheCoordinate) {
+  ExerciseParameters p;
+  p.frames_per_rep = 20;
+  p.stance_width_m = 0.80;
+  try {
+    generate_exercise(model(), "back_squat", p);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    for (const char* part :
+         {"back_squat", "stance_width_m 0.8", "hip_adduction_", "beyond its range", "[-50.0, 30.0] deg"})
+      EXPECT_NE(what.find(part), std::string::npos) << part << " in: " << what;
+  }
+  p.depth = 0.5;  // a half squat stays inside the range
+  EXPECT_NO_THROW(generate_exercise(model(), "back_squat", p));
+}
+
 TEST(Exercise, WrenchDistributionIsExact) {
   const std::vector<ContactPatch> patches = {
       {Vec3(0.0, 0.0, 0.15)}, {Vec3(0.02, 0.0, -0.15)}, {Vec3(-0.8, 0.4, 0.0)}};

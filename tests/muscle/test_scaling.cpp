@@ -8,6 +8,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "glutelab/io/osim_reader.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
@@ -120,6 +121,41 @@ TEST(BodyDescription, RejectsImpossibleValuesNamingTheField) {
   body.thigh_to_trunk_ratio = 0.1;
   expect_rejected(body, "thigh_to_trunk_ratio");
   EXPECT_NO_THROW(validate(person(1.75, 70.0, Sex::Female)));
+}
+
+// Each message names the field, the plausible range and the value given.
+void expect_message(const BodyDescription& body, const std::vector<std::string>& parts) {
+  try {
+    validate(body);
+    ADD_FAILURE() << "accepted an invalid body";
+  } catch (const std::invalid_argument& e) {
+    for (const std::string& part : parts)
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << "'" << part << "' in: " << e.what();
+  }
+}
+
+TEST(BodyDescription, MessagesGiveTheRangeAndTheValue) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  expect_message(person(nan, 70.0), {"height_m", "[1, 2.5] m", "nan"});
+  expect_message(person(inf, 70.0), {"height_m", "[1, 2.5] m", "inf"});
+  expect_message(person(-1.7, 70.0), {"height_m", "[1, 2.5] m", "-1.7"});
+  expect_message(person(0.0, 70.0), {"height_m", "[1, 2.5] m", "got 0"});
+  expect_message(person(3.0, 70.0), {"height_m", "[1, 2.5] m", "3 m"});
+  expect_message(person(1.8, 500.0), {"mass_kg", "[25, 300] kg", "500 kg"});
+  expect_message(person(1.8, -70.0), {"mass_kg", "[25, 300] kg", "-70"});
+  BodyDescription body = person(1.80, 75.0);
+  body.thigh_length_m = 0.9;  // a femur longer than the whole leg should be
+  expect_message(body, {"thigh_length_m", "[0.27, 0.63] m", "0.9 m"});
+  body = person(1.80, 75.0);
+  body.shank_length_m = 0.0;
+  expect_message(body, {"shank_length_m", "[0.27, 0.63] m", "got 0"});
+  body = person(1.80, 75.0);
+  body.thigh_to_shank_ratio = nan;
+  expect_message(body, {"thigh_to_shank_ratio", "[0.5, 2]", "nan"});
+  body = person(1.80, 75.0);
+  body.sex = static_cast<Sex>(7);  // not a sex the anthropometry knows
+  expect_message(body, {"sex", "Male", "7"});
 }
 
 TEST(BodyDescription, RatiosDeriveMissingLengths) {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "glutelab/exercise/generator.hpp"
+#include "glutelab/exercise/walking_cycle.hpp"
 #include "glutelab/model/names.hpp"
 
 namespace glutelab {
@@ -98,6 +99,10 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        "the trunk.",
        "sole to the ceiling, ribs down, squeeze the glute, do not arch the lower back", LoadPlacement::None,
        true},
+      {"walking", "Walking",
+       "One gait cycle of level walking (a recorded OpenCap cycle) from heel strike of the chosen side.",
+       "tall posture, heel strike then roll over the foot, push off from the big toe, level pelvis",
+       LoadPlacement::None, true, recorded_walking_cycle().duration_s},
   };
   return catalog;
 }
@@ -169,6 +174,7 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
         name + "'");
   ExerciseParameters resolved = params;
   if (resolved.tempo_s == 0.0) resolved.tempo_s = it->default_tempo_s;
+  if (it->name == "walking") return generate_walking(model, resolved, *it);
   Generator G(model, resolved);
   if (params.load_kg > 0.0) G.load_points = load_points_for(G, placement, model);
   const std::string& n = it->name;

@@ -33,7 +33,8 @@ struct ExerciseParameters {
   /// 0 no band, else the band's stiffness, at most 5000 N/m.
   double band_stiffness_n_per_m = -1.0;
   Side side = Side::Right;  ///< working side of unilateral exercises
-  /// Rear-foot bench height of bulgarian_split_squat (default 0.45 m; also the seat of the not yet
+  /// Rear-foot bench height of bulgarian_split_squat (default 0.52 x leg length, 0.45 m for the built-in
+  /// model; also the seat of the not yet
   /// catalogued sit_to_stand, default 0.42 m), 0 or [0.15, 0.80] m; 0: the exercise's default.
   double height_m = 0.0;
 };

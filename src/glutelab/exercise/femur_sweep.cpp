@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
@@ -35,16 +36,16 @@ void validate_femur_sweep_ratios(const BodyDescription& body, const std::vector<
   if (ratios.empty()) throw std::invalid_argument("femur sweep: no thigh-to-shank ratios given");
   validate(body);
   for (double r : ratios) {
-    if (!std::isfinite(r) || r <= 0.0)
-      throw std::invalid_argument("femur sweep: thigh-to-shank ratio " + std::to_string(r) +
-                                  " must be a positive number (typical 0.8 to 1.3)");
-    if (r < 0.5 || r > 2.0)
-      throw std::invalid_argument("femur sweep: thigh-to-shank ratio " + std::to_string(r) +
+    char given[32];
+    std::snprintf(given, sizeof given, "%g", r);
+    if (!std::isfinite(r) || r < 0.5 || r > 2.0) {
+      throw std::invalid_argument(std::string("femur sweep: thigh-to-shank ratio ") + given +
                                   " is outside the plausible range [0.5, 2.0] (typical 0.8 to 1.3)");
+    }
     try {
       validate(body_with_thigh_to_shank_ratio(body, r));
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument("femur sweep: thigh-to-shank ratio " + std::to_string(r) +
+      throw std::invalid_argument(std::string("femur sweep: thigh-to-shank ratio ") + given +
                                   " gives an impossible body: " + e.what());
     }
   }

@@ -105,7 +105,9 @@ Eigen::VectorXd Generator::pose(double p, State& s) const {
           if (std::abs(s.q[c]) > 1e-9)
             detail += " " + model_.coordinates[static_cast<std::size_t>(c)].name + "=" + fmt(s.q[c] / kDeg);
       throw std::runtime_error("generate_exercise: posture solve did not converge (residual " +
-                               fmt(r.norm()) + ": " + detail + ") at progress " + fmt(p));
+                               fmt(r.norm()) + ": " + detail + ") at progress " + fmt(p) +
+                               ": the posture is out of reach at depth " + fmt(params_.depth) +
+                               ", stance_width_m " + fmt(params_.stance_width_m));
     }
     eval(x, r);
     warm_ = x;
@@ -122,6 +124,42 @@ Eigen::VectorXd Generator::pose(double p, State& s) const {
   q[coord("pelvis_tz")] += shift.z();
   return q;
 }
+
+namespace {
+
+// A posture that leaves a coordinate's range is an error naming the coordinate and by how much, not a
+// silently clamped or impossible pose. The ground-pelvis coordinates are exempt: the lying exercises
+// take pelvis tilt past the free joint's +-90 deg on purpose (docs/exercises.md, Postures).
+void require_in_range(const Model& model, const ExerciseInfo& info, const ExerciseParameters& params,
+                      const Eigen::VectorXd& q, double progress) {
+  for (int c = 0; c < model.num_coordinates(); ++c) {
+    const Coordinate& co = model.coordinates[static_cast<std::size_t>(c)];
+    if (co.is_dependent() || co.joint < 0) continue;
+    if (model.joints[static_cast<std::size_t>(co.joint)].name == "ground_pelvis") continue;
+    const double v = q[c], tol = 1e-9;
+    if (v >= co.range_min - tol && v <= co.range_max + tol) continue;
+    const bool rot = co.motion_type == MotionType::Rotational;
+    const double k = rot ? 1.0 / kDeg : 1.0;
+    const std::string unit = rot ? " deg" : " m";
+    const double beyond = v < co.range_min ? co.range_min - v : v - co.range_max;
+    auto f1 = [](double x) {  // one decimal
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.1f", x);
+      return std::string(buf);
+    };
+    throw std::invalid_argument(
+        "generate_exercise: " + info.name + " at depth " + fmt(params.depth) + ", stance_width_m " +
+        fmt(params.stance_width_m) + (params.height_m > 0.0 ? ", height_m " + fmt(params.height_m) : "") +
+        " drives " + co.name + " to " + f1(v * k) + unit + ", " + f1(beyond * k) + unit +
+        " beyond its range [" + f1(co.range_min * k) + ", " + f1(co.range_max * k) + "]" + unit +
+        " (at progress " + f1(progress) + ")" +
+        (progress > 0.0 ? "; choose a smaller depth or another stance width"
+                        : "; this is the starting posture, which the depth does not change: try another "
+                          "stance width, or the exercise does not fit this body"));
+  }
+}
+
+}  // namespace
 
 GeneratedExercise Generator::run(const ExerciseInfo& info) const {
   const int N = params_.frames_per_rep;
@@ -179,6 +217,7 @@ GeneratedExercise Generator::run(const ExerciseInfo& info) const {
     const Eigen::VectorXd qm = pose(progress(t - h), s), qp = pose(progress(t + h), s);
     const double pt = progress(t);
     const Eigen::VectorXd q = pose(pt, s);
+    require_in_range(model_, info, params_, q, pt);
     // Load points at t - h, t, t + h for their accelerations.
     std::vector<Vec3> lp_m, lp_0, lp_p, band_ends;
     for (const Eigen::VectorXd* qq : {&qm, &qp, &q}) {

@@ -11,8 +11,8 @@
 namespace glutelab::exercise_detail {
 
 // Single-leg (Romanian) deadlift: hinge on the working leg, the free leg extending behind in line with the
-// trunk, hips square (pelvis list and rotation 0), arms hanging. Prescribed: pelvis tilt -5 -> -70 deg,
-// stance knee 10 -> 20 deg, free hip 0 -> -5 deg and knee 10 deg; solved: the stance ankle (centre of mass
+// trunk, hips square (pelvis list and rotation 0), arms hanging. Prescribed: pelvis tilt -5 -> -45 deg,
+// stance knee 10 -> 25 deg, free hip 0 -> -5 deg and knee 10 deg; solved: the stance ankle (centre of mass
 // with the load over mid-foot), stance hip adduction (centre of mass over the foot's centre line), stance hip
 // flexion and subtalar (sole flat).
 void define_single_leg_deadlift(Generator& G, const ExerciseParameters& P) {
@@ -37,10 +37,13 @@ void define_single_leg_deadlift(Generator& G, const ExerciseParameters& P) {
   const double depth = P.depth;
   G.nominal = [g, depth, st, sw](double p, Eigen::VectorXd& q) {
     const double d = depth * p;
-    const double tilt = -5.0 - 65.0 * d;
+    // Down to a 45 deg lean (stance hip ~64 deg): at 70 deg with the knee at 20 deg (hip ~91 deg) the
+    // model's stretched hamstrings pull passively beyond the hip extension moment, and with the hip
+    // abductors also turning the femur inwards the reserves carried 124 % of the hip rotation moment.
+    const double tilt = -5.0 - 40.0 * d;
     set_deg(q, g->coord("pelvis_tilt"), tilt);
     set_deg(q, g->coord("lumbar_extension"), 0.0);
-    set_deg(q, g->coord("knee_angle" + st), 10.0 + 10.0 * d);
+    set_deg(q, g->coord("knee_angle" + st), 10.0 + 15.0 * d);
     set_deg(q, g->coord("hip_flexion" + st), -tilt);  // starting guess
     set_deg(q, g->coord("hip_flexion" + sw), -5.0 * d);
     set_deg(q, g->coord("knee_angle" + sw), 10.0);
@@ -179,9 +182,11 @@ void define_lateral_band_walk(Generator& G, const ExerciseParameters& P) {
   if (P.stance_width_m > 0.35)
     throw std::invalid_argument(
         "stance_width_m: lateral_band_walk starts from a stance of at most 0.35 m "
-        "(the step adds 0.10 m x depth), got " +
+        "(the step adds 0.10 m x depth, scaled with the leg), got " +
         fmt(P.stance_width_m));
-  const double half = 0.5 * P.stance_width_m, step = 0.10 * P.depth;
+  // The step scales with the leg (0.10 m for the built-in model's 0.86 m): a fixed 0.10 m rolled a
+  // 1.60 m body's stepping foot past the subtalar range to keep the sole flat.
+  const double half = 0.5 * P.stance_width_m, step = 0.10 * P.depth * G.leg_length() / 0.86;
   struct Phase {
     double a, b;
   };

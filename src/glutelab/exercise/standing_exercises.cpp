@@ -45,10 +45,16 @@ void define_hinge(Generator& G, const ExerciseParameters& P, bool conventional) 
   const Generator* g = &G;
   G.nominal = [g, depth, conventional](double p, Eigen::VectorXd& q) {
     const double d = depth * p;
-    // Conventional: the lift starts from the bottom (p = 1 is the floor); RDL: from standing.
-    const double knee = conventional ? 5.0 + 70.0 * d : 10.0 + 10.0 * d;
-    const double tilt = conventional ? -5.0 - 40.0 * d : -5.0 - 70.0 * d;  // anterior tilt (trunk lean)
+    // Conventional: the lift starts from the bottom (p = 1 is the floor); RDL: from standing, to a 55 deg
+    // lean with the knees at 25 deg (~77 deg of hip flexion, shins vertical). A 75 deg lean with the
+    // knees at 20 deg took the hip to ~104 deg, where the model's stretched hamstrings pull passively
+    // (semimembranosus ~1.7 kN) beyond the hip extension moment and no muscle set balanced the adduction.
+    const double knee = conventional ? 5.0 + 70.0 * d : 10.0 + 15.0 * d;
+    const double tilt = conventional ? -5.0 - 40.0 * d : -5.0 - 50.0 * d;  // anterior tilt (trunk lean)
     legs(*g, q, "knee_angle", knee);
+    // Conventional pull: toes and knees turned out 5 deg as in the squats (with parallel feet the
+    // muscles cannot hold the hip rotation moment at ~100 deg of hip flexion); the RDL keeps them parallel.
+    if (conventional) legs(*g, q, "hip_rotation", -5.0);
     legs(*g, q, "hip_flexion", -tilt + knee * 0.5);
     set_deg(q, g->coord("pelvis_tilt"), tilt);
     set_deg(q, g->coord("lumbar_extension"), 0.0);  // neutral spine
@@ -57,7 +63,7 @@ void define_hinge(Generator& G, const ExerciseParameters& P, bool conventional) 
 }
 
 // Kettlebell swing: a dynamic hip hinge repeated without pause. p = 0 is the top (standing tall, arms
-// horizontal, the bell at chest height), p = 1 the hike (trunk 65 deg forward, knees 25 deg, the bell
+// horizontal, the bell at chest height), p = 1 the hike (trunk 55 deg forward, knees 25 deg, the bell
 // between the thighs); the progress is a cosine, so the bell floats at the top and is fastest in between.
 // Balance, feet flat and the stance width are solved as in the hinge; the bell's weight and inertia act
 // at the hands.
@@ -68,7 +74,9 @@ void define_kettlebell_swing(Generator& G, const ExerciseParameters& P) {
   const Generator* g = &G;
   G.nominal = [g, depth](double p, Eigen::VectorXd& q) {
     const double d = depth * p;
-    const double tilt = 3.0 - 68.0 * d;  // the top is a tall stand, slightly behind vertical
+    // The top is a tall stand, slightly behind vertical; the hike stops at a 55 deg lean (hip ~81 deg):
+    // at 65 deg (hip ~93 deg) the passive hamstrings exceeded the hip extension moment, as in the RDL.
+    const double tilt = 3.0 - 58.0 * d;
     const double knee = 5.0 + 20.0 * d;
     legs(*g, q, "knee_angle", knee);
     legs(*g, q, "hip_flexion", -tilt + knee * 0.5);
@@ -205,6 +213,10 @@ void define_sit_to_stand(Generator& G, const ExerciseParameters& P, LoadPlacemen
         G.pose(ps, s);
         lean_off = s.q[tilt];
         G.reset_warm_start();
+        // A lean beyond the hip's flexion range (a 1.90 m body by 0.4 deg) also draws the feet back.
+        const int hip = G.coord("hip_flexion_r");
+        if (s.q[hip] > G.model().coordinates[static_cast<std::size_t>(hip)].range_max)
+          throw std::runtime_error("sit_to_stand: the seat-off lean exceeds the hip flexion range");
       }
       break;
     } catch (const std::runtime_error&) {
@@ -237,8 +249,11 @@ void define_split(Generator& G, const ExerciseParameters& P, LoadPlacement place
   const std::string F = "_" + fs, R = "_" + rs;
   const double sgn = fs == "r" ? 1.0 : -1.0;
   const bool bench = kind == SplitKind::Bulgarian;
-  const double H = bench ? (P.height_m > 0.0 ? P.height_m : 0.45) : 0.0;
   const double leg = G.leg_length();
+  // The default bench scales with the leg as the step-up box and the seat do: 0.52 x the leg length
+  // (0.45 m for the built-in model). A fixed 0.45 m took a 1.60 m body's rear hip 1.6 deg past its
+  // abduction range at the bottom.
+  const double H = bench ? (P.height_m > 0.0 ? P.height_m : 0.52 * leg) : 0.0;
   struct Shape {
     double stride, knee_f0, knee_f1, ankle_r0, ankle_r1, tilt0, tilt1, lambda0, lambda1;
   };

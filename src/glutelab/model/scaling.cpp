@@ -57,21 +57,25 @@ std::string format(double v) {
   throw std::invalid_argument("BodyDescription." + field + ": " + why);
 }
 
+// Every message names the plausible range and the value given.
 void require_in_range(const std::string& field, double value, double lo, double hi, const std::string& unit) {
-  if (!std::isfinite(value)) reject(field, "must be a finite number, got " + format(value));
-  if (value <= 0.0) reject(field, "must be positive, got " + format(value) + " " + unit);
-  if (value < lo || value > hi)
-    reject(field, format(value) + " " + unit + " is outside the plausible range [" + format(lo) + ", " +
-                      format(hi) + "] " + unit);
+  const std::string u = unit.empty() ? "" : " " + unit;
+  const std::string range = "the plausible range [" + format(lo) + ", " + format(hi) + "]" + u;
+  if (!std::isfinite(value)) reject(field, "must be a finite number in " + range + ", got " + format(value));
+  if (value <= 0.0) reject(field, "must be positive, in " + range + ", got " + format(value) + u);
+  if (value < lo || value > hi) reject(field, format(value) + u + " is outside " + range);
 }
 
 void require_fraction_of_height(const std::string& field, double length, double height, double lo,
                                 double hi) {
-  if (!std::isfinite(length)) reject(field, "must be a finite number, got " + format(length));
-  if (length <= 0.0) reject(field, "must be positive, got " + format(length) + " m");
+  const std::string range = "[" + format(lo * height) + ", " + format(hi * height) + "] m (" + format(lo) +
+                            " to " + format(hi) + " of the height " + format(height) + " m)";
+  if (!std::isfinite(length))
+    reject(field, "must be a finite number in " + range + ", got " + format(length));
+  if (length <= 0.0) reject(field, "must be positive, in " + range + ", got " + format(length) + " m");
   if (length < lo * height || length > hi * height)
-    reject(field, format(length) + " m is inconsistent with a height of " + format(height) +
-                      " m (expected between " + format(lo) + " and " + format(hi) + " of height)");
+    reject(field, format(length) + " m is inconsistent with a height of " + format(height) + " m (expected " +
+                      range + ")");
 }
 
 void require_ratio_consistent(const std::string& field, double ratio, double numerator, double denominator) {
@@ -265,6 +269,9 @@ double trunk_fraction_of_height(Sex sex) {
 }
 
 void validate(const BodyDescription& body) {
+  if (body.sex != Sex::Male && body.sex != Sex::Female)
+    reject("sex",
+           "must be Sex::Male or Sex::Female, got the value " + std::to_string(static_cast<int>(body.sex)));
   require_in_range("height_m", body.height_m, 1.0, 2.5, "m");
   require_in_range("mass_kg", body.mass_kg, 25.0, 300.0, "kg");
   const double h = body.height_m;

@@ -38,11 +38,11 @@ struct BodyDescription {
   std::optional<double> thigh_to_trunk_ratio;
 };
 
-/// Throws std::invalid_argument naming the field for impossible values: non-finite or non-positive
-/// numbers, height outside [1.0, 2.5] m, mass outside [25, 300] kg, segment lengths outside plausible
-/// fractions of height (thigh and shank in [0.15, 0.35] H, trunk in [0.20, 0.45] H, pelvis width in
-/// [0.05, 0.20] H), ratios outside [0.5, 2.0] (thigh/shank) or [0.4, 1.5] (thigh/trunk), or ratios
-/// that contradict measured lengths.
+/// Throws std::invalid_argument naming the field, its plausible range and the value given, for
+/// impossible values: a sex other than Male/Female, non-finite or non-positive numbers, height outside
+/// [1.0, 2.5] m, mass outside [25, 300] kg, segment lengths outside plausible fractions of height (thigh and
+/// shank in [0.15, 0.35] H, trunk in [0.20, 0.45] H, pelvis width in [0.05, 0.20] H), ratios outside
+/// [0.5, 2.0] (thigh/shank) or [0.4, 1.5] (thigh/trunk), or ratios that contradict measured lengths.
 void validate(const BodyDescription& body);
 
 /// de Leva's segments. The trunk is split into his upper (UPT), middle (MPT) and lower (LPT) parts:
