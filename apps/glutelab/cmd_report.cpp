@@ -118,6 +118,9 @@ void run_report(const ReportArgs& a) {
   for (const auto& [name, why] : d.skipped) skipped.push_back({{"exercise", name}, {"reason", why}});
   nlohmann::json skipped_ratios = nlohmann::json::array();
   for (const auto& [r, why] : d.skipped_ratios) skipped_ratios.push_back({{"ratio", r}, {"reason", why}});
+  nlohmann::json failed_points = nlohmann::json::array();
+  for (const auto& [what, why] : d.failed_sweep_points)
+    failed_points.push_back({{"point", what}, {"reason", why}});
 
   const std::string html = render_html_report(d);
   write_text_atomically(dir / "report.html", html);
@@ -146,6 +149,7 @@ void run_report(const ReportArgs& a) {
        {{"exercises", d.femur_sweep.exercises},
         {"ratios", d.femur_sweep.ratios},
         {"skipped_ratios", skipped_ratios},
+        {"failed_points", failed_points},
         {"points", sweep_points}}},
       {"report", (dir / "report.html").string()},
       {"report_bytes", html.size()}};
@@ -168,6 +172,8 @@ void run_report(const ReportArgs& a) {
   }
   for (const auto& [name, why] : d.skipped)
     std::fprintf(stderr, "warning: skipped %s: %s\n", name.c_str(), why.c_str());
+  for (const auto& [what, why] : d.failed_sweep_points)
+    std::fprintf(stderr, "warning: femur sweep of %s: %s\n", what.c_str(), why.c_str());
   std::printf("analysed %zu exercises%s in %.1f s\n", d.exercises.size(),
               d.femur_sweep.points.empty() ? "" : " and the femur sweep", d.seconds);
   std::printf("wrote %s (%.0f KiB), with summary.csv, ranking.csv, report.json and exercises/*/\n",

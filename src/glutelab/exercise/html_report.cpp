@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -75,6 +76,7 @@ ExerciseReportData run_exercise_report(const Model& generic, const BodyDescripti
   ExerciseWorkOptions one_thread = options.work;
   one_thread.threads = 1;
   std::mutex progress_mutex;
+  std::vector<std::pair<std::size_t, std::pair<std::string, std::string>>> failures_sweep;
   int done = 0;
   auto finished = [&](const std::string& what) {
     const std::lock_guard<std::mutex> lock(progress_mutex);
@@ -99,17 +101,24 @@ ExerciseReportData run_exercise_report(const Model& generic, const BodyDescripti
     const auto k = static_cast<std::size_t>(task - n_exercises);
     const std::string& exercise = sweep.exercises[k / sweep.ratios.size()];
     const double ratio = sweep.ratios[k % sweep.ratios.size()];
+    char what[96];
+    std::snprintf(what, sizeof what, "%s at thigh-to-shank ratio %.2f", exercise.c_str(), ratio);
     try {
       sweep.points[k] =
           femur_length_sweep(generic, body, {exercise}, {ratio}, options.parameters, one_thread).points.at(0);
-    } catch (const std::exception& e) {
-      char what[64];
-      std::snprintf(what, sizeof what, " at thigh-to-shank ratio %.2f: ", ratio);
-      throw std::runtime_error("femur sweep of " + exercise + what + e.what());
+    } catch (const std::exception& e) {  // e.g. a posture beyond a joint's range for this thigh length
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      FemurSweepPoint& p = sweep.points[k];
+      p.exercise = exercise;
+      p.thigh_to_shank_ratio = ratio;
+      p.thigh_length_m = p.shank_length_m = p.peak_trunk_lean_deg = nan;
+      p.peak_hip_extension_moment_nm = p.peak_knee_extension_moment_nm = p.hip_to_knee_moment_ratio = nan;
+      p.hip_work_share = p.knee_work_share = p.ankle_work_share = p.lower_back_work_share = nan;
+      p.extensor_work_total_j = p.gluteus_maximus_mean_activation = p.quadriceps_mean_activation = nan;
+      const std::lock_guard<std::mutex> lock(progress_mutex);
+      failures_sweep.emplace_back(k, std::make_pair(std::string(what), std::string(e.what())));
     }
-    char what[96];
-    std::snprintf(what, sizeof what, "femur sweep %s %.2f", exercise.c_str(), ratio);
-    finished(what);
+    finished(std::string("femur sweep of ") + what);
   });
 
   for (int i = 0; i < n_exercises; ++i) {
@@ -120,6 +129,8 @@ ExerciseReportData run_exercise_report(const Model& generic, const BodyDescripti
       data.skipped.emplace_back(catalog[static_cast<std::size_t>(i)].name,
                                 failures[static_cast<std::size_t>(i)]);
   }
+  std::sort(failures_sweep.begin(), failures_sweep.end());
+  for (auto& [k, f] : failures_sweep) data.failed_sweep_points.push_back(std::move(f));
   data.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   sweep.seconds = data.seconds;
   return data;
@@ -471,6 +482,8 @@ std::string sweep_section(const ExerciseReportData& d) {
   for (const auto& [r, why] : d.skipped_ratios)
     h += "<p class=\"warn\">" + fmt("Ratio %.2f left out: ", r) + esc(why) + "</p>\n";
   if (s.exercises.empty() || s.ratios.empty()) return h + "<p>No sweep was run.</p></section>\n";
+  for (const auto& [what, why] : d.failed_sweep_points)
+    h += "<p class=\"warn\">Not possible for this body: " + esc(what) + " (" + esc(why) + ")</p>\n";
   std::vector<PlotSeries> lean, work, act;
   PlotOptions lo, wo, ao;
   for (std::size_t e = 0; e < s.exercises.size(); ++e) {
@@ -510,12 +523,19 @@ std::string sweep_section(const ExerciseReportData& d) {
   ao.title = "Mean activation: gluteus maximus (solid) vs quadriceps (dashed)";
   ao.y_label = "mean activation";
   ao.y_min = 0.0;
-  h += "<div class=\"grid\">\n<figure class=\"sweep\">" + svg_line_plot(lean, lo) +
+  // A plot whose points all failed would have nothing to draw.
+  auto plot = [](const std::vector<PlotSeries>& series, const PlotOptions& o) {
+    for (const PlotSeries& ps : series)
+      for (double y : ps.y)
+        if (std::isfinite(y)) return svg_line_plot(series, o);
+    return std::string("<p>No point of the sweep could be analysed.</p>");
+  };
+  h += "<div class=\"grid\">\n<figure class=\"sweep\">" + plot(lean, lo) +
        "<figcaption>How far the trunk tips forward at the deepest point (lying exercises such as the hip "
        "thrust give negative angles: the back is behind the vertical).</figcaption></figure>\n";
-  h += "<figure class=\"sweep\">" + svg_line_plot(work, wo) +
+  h += "<figure class=\"sweep\">" + plot(work, wo) +
        "<figcaption>Where the energy comes from: hip or knee.</figcaption></figure>\n";
-  h += "<figure class=\"sweep\">" + svg_line_plot(act, ao) +
+  h += "<figure class=\"sweep\">" + plot(act, ao) +
        "<figcaption>How hard the glutes and the front of the thigh work.</figcaption></figure>\n</div>\n";
   h += "<table class=\"sweep\"><thead><tr><th>exercise</th><th>thigh/shank</th><th>thigh</th><th>trunk "
        "lean</th><th>hip work</th><th>knee work</th><th>glute "
@@ -523,6 +543,11 @@ std::string sweep_section(const ExerciseReportData& d) {
   for (std::size_t e = 0; e < s.exercises.size(); ++e)
     for (std::size_t k = 0; k < s.ratios.size(); ++k) {
       const FemurSweepPoint& p = s.at(e, k);
+      if (p.frames == 0) {
+        h += "<tr><td>" + esc(display_name(p.exercise)) + "</td><td>" + fmt("%.2f", p.thigh_to_shank_ratio) +
+             "</td><td colspan=\"6\">not possible for this body</td></tr>\n";
+        continue;
+      }
       h += "<tr><td>" + esc(display_name(p.exercise)) + "</td><td>" + fmt("%.2f", p.thigh_to_shank_ratio) +
            "</td><td>" + fmt("%.3f m", p.thigh_length_m) + "</td><td>" +
            fmt("%.0f&deg;", p.peak_trunk_lean_deg) + "</td><td>" + pct(p.hip_work_share) + "</td><td>" +

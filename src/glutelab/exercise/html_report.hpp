@@ -55,7 +55,10 @@ struct ExerciseReportData {
   std::vector<std::pair<std::string, std::string>> skipped;    ///< exercise, why it could not be analysed
   FemurSweepResult femur_sweep;                                ///< empty exercises when no sweep was run
   std::vector<std::pair<double, std::string>> skipped_ratios;  ///< sweep ratios left out, and why
-  double seconds = 0.0;                                        ///< wall time of run_exercise_report
+  /// Sweep points that could not be generated or analysed (their FemurSweepPoint has frames 0 and NaN
+  /// figures): "back_squat at thigh-to-shank ratio 1.20", and why.
+  std::vector<std::pair<std::string, std::string>> failed_sweep_points;
+  double seconds = 0.0;  ///< wall time of run_exercise_report
 };
 
 /// The groups the report ranks exercises for: gluteus maximus, gluteus medius, gluteus minimus, deep six.
@@ -63,7 +66,8 @@ const std::vector<std::string>& report_ranking_groups();
 
 /// Scales `generic` to `body` (validated first: throws std::invalid_argument naming the bad field, e.g.
 /// an impossible height), analyses every exercise of exercise_catalog() and the femur sweep. An exercise
-/// that cannot be generated or analysed for the body is listed in `skipped`; bad parameters throw.
+/// that cannot be generated or analysed for the body is listed in `skipped`, a sweep point in
+/// `failed_sweep_points`; bad parameters throw.
 ExerciseReportData run_exercise_report(const Model& generic, const BodyDescription& body,
                                        const ExerciseReportOptions& options = {});
 
