@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "exercise_cli.hpp"
 #include "glutelab/exercise/exercise.hpp"
 #include "glutelab/exercise/recorded_motion.hpp"
 #include "glutelab/exercise/work_analysis.hpp"
@@ -18,24 +19,6 @@
 #include "glutelab/muscle/body_scaling.hpp"
 
 namespace glutelab::cli {
-namespace {
-
-struct BodyArgs {
-  std::string model = "glutelab";
-  std::optional<double> height_m, mass_kg, femur_m;
-  std::string sex = "male";
-  double load_kg = 0.0;
-  double depth = 1.0;
-  double stance_width_m = 0.30;
-  std::string placement;
-  double tempo_s = 0.0;
-  double band_n_per_m = -1.0;
-  double support_height_m = 0.0;
-  std::string side = "right";
-  int frames = 100;
-  int threads = 0;
-  bool json = false;
-};
 
 void add_body_options(CLI::App* cmd, BodyArgs& a) {
   cmd->add_option("--model", a.model, "Model to scale (glutelab: the built-in model)")->capture_default_str();
@@ -110,6 +93,8 @@ ExerciseWorkOptions work_options(const BodyArgs& a) {
   return o;
 }
 
+namespace {
+
 // ---- exercises ----
 
 void run_list(bool json) {
@@ -146,6 +131,8 @@ nlohmann::json share_json(const MomentShare& s) {
           {"contributors_sum", s.contributors_sum},
           {"by_group", g}};
 }
+
+}  // namespace
 
 nlohmann::json report_json(const ExerciseWorkReport& r) {
   nlohmann::json groups = nlohmann::json::array(), muscles = nlohmann::json::array(),
@@ -193,6 +180,8 @@ nlohmann::json report_json(const ExerciseWorkReport& r) {
           {"seconds", r.seconds}};
 }
 
+namespace {
+
 TimeTable muscle_table(const ExerciseWorkReport& r, const Eigen::MatrixXd& values, const std::string& name) {
   TimeTable t;
   t.name = name;
@@ -201,6 +190,8 @@ TimeTable muscle_table(const ExerciseWorkReport& r, const Eigen::MatrixXd& value
   t.values = values;
   return t;
 }
+
+}  // namespace
 
 void write_outputs(const ExerciseWorkReport& r, const std::filesystem::path& dir, bool quiet) {
   std::filesystem::create_directories(dir);
@@ -240,6 +231,8 @@ void write_outputs(const ExerciseWorkReport& r, const std::filesystem::path& dir
                           "summary.json", "group_activation.svg"})
       std::printf("wrote %s\n", (dir / f).string().c_str());
 }
+
+namespace {
 
 void print_report(const ExerciseWorkReport& r) {
   std::printf("%s, %s side, body %.1f kg, load %.1f kg: %d/%d frames solved in %.2f s\n",
@@ -380,6 +373,8 @@ void run_rank(const BodyArgs& a, const std::string& muscle, bool peak) {
   for (const std::string& s : skipped) std::fprintf(stderr, "warning: skipped %s\n", s.c_str());
 }
 
+}  // namespace
+
 void validate_load(const BodyArgs& a) {
   if (!(a.load_kg >= 0.0)) {
     char msg[128];
@@ -387,8 +382,6 @@ void validate_load(const BodyArgs& a) {
     throw std::invalid_argument(msg);
   }
 }
-
-}  // namespace
 
 void add_exercise_commands(CLI::App& app) {
   auto json = std::make_shared<bool>(false);

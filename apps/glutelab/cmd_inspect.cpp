@@ -3,6 +3,8 @@
 #include <map>
 #include <numbers>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
 #include "glutelab/io/osim_reader.hpp"
 #include "glutelab/model/muscle_groups.hpp"
@@ -98,6 +100,54 @@ void print_model(const Model& model, const std::vector<ReadWarning>& warnings) {
   }
 }
 
+nlohmann::json model_json(const Model& model, const std::vector<ReadWarning>& warnings) {
+  nlohmann::json bodies = nlohmann::json::array(), joints = nlohmann::json::array(),
+                 coordinates = nlohmann::json::array(), muscles = nlohmann::json::array(),
+                 unused = nlohmann::json::array(), warns = nlohmann::json::array();
+  for (std::size_t b = 1; b < model.bodies.size(); ++b)
+    bodies.push_back({{"name", model.bodies[b].name}, {"mass_kg", model.bodies[b].mass_kg}});
+  for (const Joint& j : model.joints)
+    joints.push_back({{"name", j.name},
+                      {"type", joint_type_name(j.type)},
+                      {"parent", model.bodies[j.parent_body].name},
+                      {"child", model.bodies[j.child_body].name}});
+  for (const Coordinate& c : model.coordinates) {
+    const char* type = c.motion_type == MotionType::Rotational
+                           ? "rotational"
+                           : (c.motion_type == MotionType::Translational ? "translational" : "coupled");
+    coordinates.push_back({{"name", c.name},
+                           {"motion_type", type},
+                           {"range", {c.range_min, c.range_max}},
+                           {"unit", c.motion_type == MotionType::Rotational ? "rad" : "m"},
+                           {"locked", c.locked},
+                           {"clamped", c.clamped},
+                           {"coupled_to", c.is_dependent() ? model.coordinates[c.independent].name : ""}});
+  }
+  for (const Muscle& m : model.muscles)
+    muscles.push_back({{"name", m.name},
+                       {"region", region_name(muscle_region(m.name))},
+                       {"max_isometric_force_N", m.max_isometric_force_N},
+                       {"optimal_fiber_length_m", m.optimal_fiber_length_m},
+                       {"tendon_slack_length_m", m.tendon_slack_length_m},
+                       {"path_points", m.path.points.size()},
+                       {"wraps", m.path.wraps.size()}});
+  for (const UnusedComponent& u : model.unused)
+    unused.push_back({{"type", u.type}, {"name", u.name}, {"line", u.line}});
+  for (const ReadWarning& w : warnings) warns.push_back({{"line", w.line}, {"message", w.message}});
+  return {{"name", model.name},
+          {"file", model.file},
+          {"total_mass_kg", model.total_mass_kg()},
+          {"bodies", bodies},
+          {"joints", joints},
+          {"coordinates", coordinates},
+          {"muscles", muscles},
+          {"other_actuators", model.actuators.size()},
+          {"markers", model.markers.size()},
+          {"wrap_objects", model.wrap_objects.size()},
+          {"unused", unused},
+          {"warnings", warns}};
+}
+
 }  // namespace
 
 void add_inspect_command(CLI::App& app) {
@@ -107,11 +157,16 @@ void add_inspect_command(CLI::App& app) {
   cmd->add_option("model", *model_path,
                   "OpenSim model (.osim), or glutelab for the built-in glutelab model; default: the shipped "
                   "gait2392 model");
-  cmd->callback([model_path] {
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--json", *json, "Print JSON instead of tables (coordinate ranges in rad or m)");
+  cmd->callback([model_path, json] {
     const std::filesystem::path path = model_path_from_argument(*model_path);
     std::vector<ReadWarning> warnings;
     const Model model = read_osim(path, &warnings);
-    print_model(model, warnings);
+    if (*json)
+      std::printf("%s\n", model_json(model, warnings).dump(2).c_str());
+    else
+      print_model(model, warnings);
   });
 }
 

@@ -24,6 +24,7 @@ struct InverseDynamicsArgs {
   double end_s = std::numeric_limits<double>::infinity();
   int threads = 0;
   bool csv = false;
+  bool json = false;
 };
 
 void run(const InverseDynamicsArgs& args) {
@@ -37,6 +38,7 @@ void run(const InverseDynamicsArgs& args) {
   job.options.end_s = args.end_s;
   job.options.threads = args.threads;
   job.csv = args.csv;
+  job.json = args.json;
   run_inverse_dynamics_job(job);
 }
 
@@ -53,9 +55,10 @@ void run_inverse_dynamics_job(InverseDynamicsJob job) {
     auto base = job.setup_directory.empty() ? std::filesystem::path{} : job.setup_directory;
     loads = read_external_loads(job.external_loads_file, model, base);
   }
-  std::printf("inverse dynamics: %s, %d coordinates, %d frames of %s%s\n", model.name.c_str(),
-              model.num_coordinates(), motion.frames(), job.coordinates_file.filename().string().c_str(),
-              have_loads ? (", external loads " + job.external_loads_file.filename().string()).c_str() : "");
+  std::fprintf(job.json ? stderr : stdout, "inverse dynamics: %s, %d coordinates, %d frames of %s%s\n",
+               model.name.c_str(), model.num_coordinates(), motion.frames(),
+               job.coordinates_file.filename().string().c_str(),
+               have_loads ? (", external loads " + job.external_loads_file.filename().string()).c_str() : "");
   ProgressBar bar("inverse dynamics");
   job.options.progress = [&bar](int done, int total) { bar.update(done, total); };
   InverseDynamicsResult result;
@@ -79,9 +82,14 @@ void run_inverse_dynamics_job(InverseDynamicsJob job) {
                             {"cutoff_hz", job.options.cutoff_hz},
                             {"seconds", result.seconds},
                             {"frames_per_second", fps},
-                            {"output", job.output_file.string()}};
+                            {"output", job.output_file.string()},
+                            {"generalized_forces", result.coordinates.size()}};
   write_text_atomically(std::filesystem::path(job.output_file).replace_extension(".json"),
                         summary.dump(2) + "\n");
+  if (job.json) {
+    std::printf("%s\n", summary.dump(2).c_str());
+    return;
+  }
   std::printf("wrote %s (%d frames x %zu generalized forces)\n", job.output_file.string().c_str(), frames,
               result.coordinates.size());
   std::printf(
@@ -125,6 +133,7 @@ void add_inverse_dynamics_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-j,--threads", args->threads, "Threads (0 = all cores)")->capture_default_str();
   cmd->add_flag("--csv", args->csv, "Also write the table as CSV");
+  cmd->add_flag("--json", args->json, "Print the summary as JSON instead of text");
   cmd->callback([args] { run(*args); });
 }
 

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +9,7 @@
 #include "glutelab/io/input_error.hpp"
 #include "glutelab/io/motion.hpp"
 #include "glutelab/io/osim_reader.hpp"
+#include "glutelab/io/storage.hpp"
 #include "glutelab/model/muscle_groups.hpp"
 #include "progress.hpp"
 
@@ -25,6 +25,7 @@ struct MuscleAnalysisArgs {
   double end_s = 1e300;
   bool no_moment_arms = false;
   bool csv = false;
+  bool json = false;
 };
 
 // Keeps only the frames with start <= t <= end.
@@ -50,8 +51,9 @@ void run(const MuscleAnalysisArgs& args) {
   std::vector<ReadWarning> warnings;
   const Model model = read_osim(model_path, &warnings);
   const Motion motion = time_window(read_motion(model, motion_path), args.start_s, args.end_s, motion_path);
-  std::printf("muscle analysis: %s, %zu muscles, %d frames of %s\n", model.name.c_str(), model.muscles.size(),
-              motion.frames(), motion_path.filename().string().c_str());
+  std::fprintf(args.json ? stderr : stdout, "muscle analysis: %s, %zu muscles, %d frames of %s\n",
+               model.name.c_str(), model.muscles.size(), motion.frames(),
+               motion_path.filename().string().c_str());
 
   ProgressBar bar("muscle analysis");
   MuscleAnalysisOptions options;
@@ -81,7 +83,14 @@ void run(const MuscleAnalysisArgs& args) {
                             {"frames_per_second", fps},
                             {"path_discontinuities", result.discontinuities.size()}};
   for (const auto& [name, table] : tables) summary["files"].push_back(name + ".sto");
-  std::ofstream(std::filesystem::path(args.out) / "summary.json") << summary.dump(2) << '\n';
+  summary["threads"] =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  summary["out"] = args.out;
+  write_text_atomically(std::filesystem::path(args.out) / "summary.json", summary.dump(2) + "\n");
+  if (args.json) {
+    std::printf("%s\n", summary.dump(2).c_str());
+    return;
+  }
   std::printf("wrote %zu tables to %s\n", tables.size(), args.out.c_str());
   std::printf("throughput: %.0f frames/s (%.3f ms per frame incl. %zu moment-arm columns, %d threads)\n", fps,
               1e3 * result.seconds / std::max(1, motion.frames()), result.coordinates.size(),
@@ -108,6 +117,7 @@ void add_muscle_analysis_command(CLI::App& app) {
   cmd->add_option("--end", args->end_s, "Last time to analyse (s)");
   cmd->add_flag("--no-moment-arms", args->no_moment_arms, "Lengths and speeds only");
   cmd->add_flag("--csv", args->csv, "Also write every table as CSV");
+  cmd->add_flag("--json", args->json, "Print the summary as JSON instead of text");
   cmd->callback([args] { run(*args); });
 }
 

@@ -28,6 +28,7 @@ struct DynamicsArgs {
   bool no_muscle_physiology = false;
   int threads = 0;
   bool csv = false;
+  bool json = false;
   // joint-reaction only
   std::string forces;
   std::vector<std::string> joints{"All"};
@@ -62,6 +63,7 @@ void add_common_options(CLI::App* cmd, DynamicsArgs& a) {
                 "Force per activation = max isometric force");
   cmd->add_option("-j,--threads", a.threads, "Threads (0 = all cores)")->capture_default_str();
   cmd->add_flag("--csv", a.csv, "Also write every table as CSV");
+  cmd->add_flag("--json", a.json, "Print a JSON summary on stdout instead of text");
 }
 
 struct Inputs {
@@ -102,10 +104,11 @@ StaticOptimizationOptions so_options(const DynamicsArgs& a) {
   return o;
 }
 
-void write_table(const std::filesystem::path& file, const TimeTable& table, bool csv) {
+/// Writes the table (and its CSV); names the file on stdout unless `quiet` (JSON output).
+void write_table(const std::filesystem::path& file, const TimeTable& table, bool csv, bool quiet = false) {
   write_storage(file, table);
   if (csv) write_csv(std::filesystem::path(file).replace_extension(".csv"), table);
-  std::printf("wrote %s\n", file.string().c_str());
+  if (!quiet) std::printf("wrote %s\n", file.string().c_str());
 }
 
 /// Prints the frames that could not be balanced and returns their number.
@@ -177,9 +180,10 @@ void run_static_optimization(const DynamicsArgs& a) {
   StaticOptimizationOptions o = so_options(a);
   ProgressBar bar("static optimization");
   o.progress = [&bar](int done, int total) { bar.update(done, total); };
-  std::printf("static optimization (%s mode): %s, %zu muscles + %zu actuators, %d frames of motion\n",
-              a.mode.c_str(), in.model.name.c_str(), in.model.muscles.size(), in.model.actuators.size(),
-              in.motion.frames());
+  std::fprintf(a.json ? stderr : stdout,
+               "static optimization (%s mode): %s, %zu muscles + %zu actuators, %d frames of motion\n",
+               a.mode.c_str(), in.model.name.c_str(), in.model.muscles.size(), in.model.actuators.size(),
+               in.motion.frames());
   StaticOptimizationResult r;
   try {
     r = static_optimization(in.model, in.motion, in.have_loads ? &in.loads : nullptr, o);
@@ -188,8 +192,9 @@ void run_static_optimization(const DynamicsArgs& a) {
   }
   const std::filesystem::path dir(a.out);
   std::filesystem::create_directories(dir);
-  write_table(dir / "StaticOptimization_activation.sto", static_optimization_activation_table(r), a.csv);
-  write_table(dir / "StaticOptimization_force.sto", static_optimization_force_table(r), a.csv);
+  write_table(dir / "StaticOptimization_activation.sto", static_optimization_activation_table(r), a.csv,
+              a.json);
+  write_table(dir / "StaticOptimization_force.sto", static_optimization_force_table(r), a.csv, a.json);
   const int bad = report_frames(in.model, r);
   const double fps = r.seconds > 0 ? static_cast<double>(r.time_s.size()) / r.seconds : 0.0;
   nlohmann::json summary = {{"frames", r.time_s.size()},
@@ -199,13 +204,19 @@ void run_static_optimization(const DynamicsArgs& a) {
                             {"mode", a.mode},
                             {"exponent", a.exponent},
                             {"per_frame", frames_json(in.model, r)}};
+  summary["files"] = {(dir / "StaticOptimization_activation.sto").string(),
+                      (dir / "StaticOptimization_force.sto").string(), (dir / "summary.json").string()};
   write_text_atomically(dir / "summary.json", summary.dump(2) + "\n");
-  std::printf("throughput: %.0f frames/s (%zu frames, %d infeasible)\n", fps, r.time_s.size(), bad);
+  if (a.json)
+    std::printf("%s\n", summary.dump(2).c_str());
+  else
+    std::printf("throughput: %.0f frames/s (%zu frames, %d infeasible)\n", fps, r.time_s.size(), bad);
   fail_if_infeasible(in.model, r, a.motion.empty() ? default_motion_path() : std::filesystem::path(a.motion));
 }
 
+/// Writes the hip contact force tables and plot; their peaks go to `out` (and to stdout unless `quiet`).
 void write_hip_contact(const Model& model, const StaticOptimizationResult& forces, const ExternalLoads* loads,
-                       const std::filesystem::path& dir, bool csv) {
+                       const std::filesystem::path& dir, bool csv, bool quiet, nlohmann::json& out) {
   std::vector<PlotSeries> series;
   for (const char* name : {"hip_r", "hip_l"}) {
     int joint = -1;
@@ -220,11 +231,16 @@ void write_hip_contact(const Model& model, const StaticOptimizationResult& force
                 "femur_z_N",   "pelvis_x_N",   "pelvis_y_N", "pelvis_z_N"};
     t.values.resize(static_cast<Eigen::Index>(h.time_s.size()), 8);
     t.values << h.magnitude_n, h.magnitude_bw, h.in_femur_n, h.in_pelvis_n;
-    write_table(dir / (std::string(name) + "_contact_force.sto"), t, csv);
+    write_table(dir / (std::string(name) + "_contact_force.sto"), t, csv, quiet);
+    out["files"].push_back((dir / (std::string(name) + "_contact_force.sto")).string());
     Eigen::Index peak = 0;
     h.magnitude_bw.maxCoeff(&peak);
-    std::printf("%s contact force: peak %.2f body weights (%.0f N) at t = %.3f s\n", name,
-                h.magnitude_bw[peak], h.magnitude_n[peak], h.time_s[static_cast<std::size_t>(peak)]);
+    out["hip_contact"][name] = {{"peak_BW", h.magnitude_bw[peak]},
+                                {"peak_N", h.magnitude_n[peak]},
+                                {"peak_time_s", h.time_s[static_cast<std::size_t>(peak)]}};
+    if (!quiet)
+      std::printf("%s contact force: peak %.2f body weights (%.0f N) at t = %.3f s\n", name,
+                  h.magnitude_bw[peak], h.magnitude_n[peak], h.time_s[static_cast<std::size_t>(peak)]);
     series.push_back(
         {std::string(name) + " (BW)", h.time_s,
          std::vector<double>(h.magnitude_bw.data(), h.magnitude_bw.data() + h.magnitude_bw.size())});
@@ -235,7 +251,8 @@ void write_hip_contact(const Model& model, const StaticOptimizationResult& force
   p.x_label = "time (s)";
   p.y_label = "force (body weights)";
   write_svg_line_plot(dir / "hip_contact_force.svg", series, p);
-  std::printf("wrote %s\n", (dir / "hip_contact_force.svg").string().c_str());
+  out["files"].push_back((dir / "hip_contact_force.svg").string());
+  if (!quiet) std::printf("wrote %s\n", (dir / "hip_contact_force.svg").string().c_str());
 }
 
 void run_joint_reaction(const DynamicsArgs& a) {
@@ -248,7 +265,8 @@ void run_joint_reaction(const DynamicsArgs& a) {
   try {
     requests = joint_reaction_requests(in.model, a.joints, a.on, a.in);
     if (a.forces.empty()) {
-      std::printf("joint reaction: no --forces given, running static optimization first\n");
+      std::fprintf(a.json ? stderr : stdout,
+                   "joint reaction: no --forces given, running static optimization first\n");
       forces = static_optimization(in.model, in.motion, in.have_loads ? &in.loads : nullptr, so_options(a));
       report_frames(in.model, forces);
       fail_if_infeasible(in.model, forces, motion_file);
@@ -262,8 +280,13 @@ void run_joint_reaction(const DynamicsArgs& a) {
   }
   const JointReactionResult jr =
       joint_reactions(in.model, forces, in.have_loads ? &in.loads : nullptr, requests);
-  write_table(dir / "JointReaction_ReactionLoads.sto", joint_reaction_table(jr), a.csv);
-  write_hip_contact(in.model, forces, in.have_loads ? &in.loads : nullptr, dir, a.csv);
+  write_table(dir / "JointReaction_ReactionLoads.sto", joint_reaction_table(jr), a.csv, a.json);
+  nlohmann::json out = {{"frames", forces.time_s.size()},
+                        {"joints", a.joints},
+                        {"files", {(dir / "JointReaction_ReactionLoads.sto").string()}},
+                        {"hip_contact", nlohmann::json::object()}};
+  write_hip_contact(in.model, forces, in.have_loads ? &in.loads : nullptr, dir, a.csv, a.json, out);
+  if (a.json) std::printf("%s\n", out.dump(2).c_str());
 }
 
 }  // namespace

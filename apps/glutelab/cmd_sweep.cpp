@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "exercise_cli.hpp"
 #include "glutelab/exercise/femur_sweep.hpp"
 #include "glutelab/io/osim_reader.hpp"
 #include "glutelab/io/storage.hpp"
@@ -43,7 +44,9 @@ std::vector<double> sweep_ratios(const SweepArgs& a) {
   return r;
 }
 
-nlohmann::json point_json(const FemurSweepPoint& p) {
+}  // namespace
+
+nlohmann::json femur_sweep_point_json(const FemurSweepPoint& p) {
   return {{"exercise", p.exercise},
           {"thigh_to_shank_ratio", p.thigh_to_shank_ratio},
           {"thigh_length_m", p.thigh_length_m},
@@ -65,6 +68,27 @@ nlohmann::json point_json(const FemurSweepPoint& p) {
           {"converged_frames", p.converged_frames},
           {"seconds", p.seconds}};
 }
+
+std::string femur_sweep_csv(const FemurSweepResult& r) {
+  std::string csv =
+      "exercise,thigh_to_shank_ratio,thigh_length_m,shank_length_m,peak_trunk_lean_deg,"
+      "peak_hip_extension_moment_Nm,peak_knee_extension_moment_Nm,hip_to_knee_moment_ratio,hip_work_share,"
+      "knee_work_share,ankle_work_share,lower_back_work_share,gluteus_maximus_mean_activation,"
+      "quadriceps_mean_activation,converged_frames,frames\n";
+  char line[512];
+  for (const FemurSweepPoint& q : r.points) {
+    std::snprintf(
+        line, sizeof line, "%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d\n",
+        q.exercise.c_str(), q.thigh_to_shank_ratio, q.thigh_length_m, q.shank_length_m, q.peak_trunk_lean_deg,
+        q.peak_hip_extension_moment_nm, q.peak_knee_extension_moment_nm, q.hip_to_knee_moment_ratio,
+        q.hip_work_share, q.knee_work_share, q.ankle_work_share, q.lower_back_work_share,
+        q.gluteus_maximus_mean_activation, q.quadriceps_mean_activation, q.converged_frames, q.frames);
+    csv += line;
+  }
+  return csv;
+}
+
+namespace {
 
 void run_femur_sweep(const SweepArgs& a) {
   BodyDescription body;
@@ -89,28 +113,13 @@ void run_femur_sweep(const SweepArgs& a) {
 
   const std::filesystem::path dir = a.out;
   std::filesystem::create_directories(dir);
-  std::string csv =
-      "exercise,thigh_to_shank_ratio,thigh_length_m,shank_length_m,peak_trunk_lean_deg,"
-      "peak_hip_extension_moment_Nm,peak_knee_extension_moment_Nm,hip_to_knee_moment_ratio,hip_work_share,"
-      "knee_work_share,ankle_work_share,lower_back_work_share,gluteus_maximus_mean_activation,"
-      "quadriceps_mean_activation,converged_frames,frames\n";
   nlohmann::json points = nlohmann::json::array();
-  char line[512];
-  for (const FemurSweepPoint& q : r.points) {
-    std::snprintf(
-        line, sizeof line, "%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d\n",
-        q.exercise.c_str(), q.thigh_to_shank_ratio, q.thigh_length_m, q.shank_length_m, q.peak_trunk_lean_deg,
-        q.peak_hip_extension_moment_nm, q.peak_knee_extension_moment_nm, q.hip_to_knee_moment_ratio,
-        q.hip_work_share, q.knee_work_share, q.ankle_work_share, q.lower_back_work_share,
-        q.gluteus_maximus_mean_activation, q.quadriceps_mean_activation, q.converged_frames, q.frames);
-    csv += line;
-    points.push_back(point_json(q));
-  }
+  for (const FemurSweepPoint& q : r.points) points.push_back(femur_sweep_point_json(q));
   const nlohmann::json j = {{"height_m", a.height_m},   {"mass_kg", a.mass_kg}, {"sex", a.sex},
                             {"load_kg", a.load_kg},     {"depth", a.depth},     {"frames_per_rep", a.frames},
                             {"exercises", r.exercises}, {"ratios", r.ratios},   {"seconds", r.seconds},
                             {"points", points}};
-  write_text_atomically(dir / "femur_sweep.csv", csv);
+  write_text_atomically(dir / "femur_sweep.csv", femur_sweep_csv(r));
   write_text_atomically(dir / "femur_sweep.json", j.dump(2) + "\n");
   std::vector<PlotSeries> series;
   for (std::size_t e = 0; e < r.exercises.size(); ++e) {
@@ -130,6 +139,7 @@ void run_femur_sweep(const SweepArgs& a) {
   po.title = "Femur length sweep";
   po.x_label = "thigh-to-shank ratio";
   po.y_label = "mean activation / hip share of extensor work";
+  po.legend_width = 360.0;
   write_svg_line_plot(dir / "femur_sweep.svg", series, po);
 
   if (a.json) {

@@ -18,6 +18,8 @@ void add_static_optimization_commands(CLI::App& app);
 void add_exercise_commands(CLI::App& app);
 /// `sweep femur`: the femur length sweep (cmd_sweep.cpp).
 void add_sweep_command(CLI::App& app);
+/// `report`: the HTML report of every exercise for a body (cmd_report.cpp).
+void add_report_command(CLI::App& app);
 
 /// Runs an AnalyzeTool setup (StaticOptimization, JointReaction); outputs go to `results_dir` when not empty.
 void run_analyze_setup(const std::filesystem::path& setup_file,
@@ -29,6 +31,7 @@ struct InverseDynamicsJob {
   std::filesystem::path setup_directory;  ///< where relative data files are looked up first
   InverseDynamicsOptions options;
   bool csv = false;
+  bool json = false;  ///< print the summary as JSON on stdout instead of text
 };
 void run_inverse_dynamics_job(InverseDynamicsJob job);
 /// Runs an InverseDynamicsTool setup; outputs go to `results_dir` when not empty.

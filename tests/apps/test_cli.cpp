@@ -24,7 +24,7 @@ void write_file(const std::filesystem::path& p, const std::string& text) { std::
 std::string default_model() { return test::project_data("models/gait2392_subject01.osim").string(); }
 
 TEST(Cli, EveryCommandHasHelp) {
-  for (const std::string cmd : {"", "inspect", "muscle-analysis"}) {
+  for (const std::string cmd : {"", "inspect", "muscle-analysis", "report", "sweep femur"}) {
     const RunResult r = run_cli(cmd + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.output.find("Usage"), std::string::npos) << cmd << r.output;
@@ -392,9 +392,11 @@ TEST(CliRun, MotionMissingACoordinateIsRejectedByTheDynamicsTools) {
 TEST(CliRun, BenchReportsThroughputAndFlatMemory) {
   const auto dir = test::temp_dir("bench");
   // The exercise-library timing (seconds of work) is left to bench/ and `glutelab bench` by hand.
-  const RunResult r = run_cli("bench --repeats 1 --no-exercises --json " + (dir / "bench.json").string());
+  const RunResult r =
+      run_cli("bench --repeats 1 --no-exercises --json --json-file " + (dir / "bench.json").string(), false);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto j = nlohmann::json::parse(std::ifstream(dir / "bench.json"));
+  EXPECT_EQ(nlohmann::json::parse(r.output), j) << "--json prints what --json-file writes";
   EXPECT_FALSE(j.contains("exercise_library_seconds"));
   EXPECT_GT(j.at("inverse_dynamics_frames_per_second").at("1").get<double>(), 0.0);
   EXPECT_GT(j.at("static_optimization_frames_per_second").at("1").get<double>(), 0.0);
