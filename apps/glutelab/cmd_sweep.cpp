@@ -66,7 +66,8 @@ nlohmann::json femur_sweep_point_json(const FemurSweepPoint& p) {
           {"quadriceps_mean_activation", p.quadriceps_mean_activation},
           {"frames", p.frames},
           {"converged_frames", p.converged_frames},
-          {"seconds", p.seconds}};
+          {"seconds", p.seconds},
+          {"error", p.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.error)}};
 }
 
 std::string femur_sweep_csv(const FemurSweepResult& r) {
@@ -154,6 +155,10 @@ void run_femur_sweep(const SweepArgs& a) {
                 "glmax", "quads", "solved");
     for (std::size_t k = 0; k < r.ratios.size(); ++k) {
       const FemurSweepPoint& q = r.at(e, k);
+      if (!q.error.empty()) {
+        std::printf("%6.2f not possible for this body: %s\n", q.thigh_to_shank_ratio, q.error.c_str());
+        continue;
+      }
       std::printf(
           "%6.2f %7.3f %6.1f° %8.1f %8.1f %5.2f %4.0f%% %4.0f%% %4.0f%% %4.0f%% %6.3f %6.3f %3d/%-3d\n",
           q.thigh_to_shank_ratio, q.thigh_length_m, q.peak_trunk_lean_deg, q.peak_hip_extension_moment_nm,

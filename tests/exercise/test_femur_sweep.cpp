@@ -77,5 +77,19 @@ TEST(FemurSweep, BadRatios) {
   EXPECT_THROW((void)femur_length_sweep(model(), body(), {"bak_squat"}, {1.0}), std::invalid_argument);
 }
 
+// A thigh too long for the squat's full depth (the hip would pass its 120 deg range) is kept in the sweep
+// with the reason and no figures; the other ratios are analysed.
+TEST(FemurSweep, APointTheBodyCannotDoIsReportedNotThrown) {
+  ExerciseParameters p;
+  p.frames_per_rep = 30;
+  const FemurSweepResult r = femur_length_sweep(model(), body(), {"back_squat"}, {1.0, 1.3}, p);
+  ASSERT_EQ(r.points.size(), 2u);
+  EXPECT_TRUE(r.at(0, 0).error.empty()) << r.at(0, 0).error;
+  EXPECT_EQ(r.at(0, 0).converged_frames, 30);
+  EXPECT_NE(r.at(0, 1).error.find("hip_flexion"), std::string::npos) << r.at(0, 1).error;
+  EXPECT_TRUE(std::isnan(r.at(0, 1).hip_work_share));
+  EXPECT_EQ(r.at(0, 1).frames, 0);
+}
+
 }  // namespace
 }  // namespace glutelab

@@ -111,6 +111,19 @@ FemurSweepPoint sweep_point(const Model& generic, const BodyDescription& body, c
   return p;
 }
 
+FemurSweepPoint failed_point(const std::string& exercise, double ratio, const std::string& why) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  FemurSweepPoint p;
+  p.exercise = exercise;
+  p.thigh_to_shank_ratio = ratio;
+  p.thigh_length_m = p.shank_length_m = p.peak_trunk_lean_deg = nan;
+  p.peak_hip_extension_moment_nm = p.peak_knee_extension_moment_nm = p.hip_to_knee_moment_ratio = nan;
+  p.hip_work_share = p.knee_work_share = p.ankle_work_share = p.lower_back_work_share = nan;
+  p.extensor_work_total_j = p.gluteus_maximus_mean_activation = p.quadriceps_mean_activation = nan;
+  p.error = why;
+  return p;
+}
+
 }  // namespace
 
 FemurSweepResult femur_length_sweep(const Model& generic, const BodyDescription& body,
@@ -138,7 +151,13 @@ FemurSweepResult femur_length_sweep(const Model& generic, const BodyDescription&
   one.threads = 1;
   parallel_for(static_cast<int>(out.points.size()), options.threads, [&](int i) {
     const auto k = static_cast<std::size_t>(i);
-    out.points[k] = sweep_point(generic, body, out.exercises[k / nr], out.ratios[k % nr], parameters, one);
+    try {
+      out.points[k] = sweep_point(generic, body, out.exercises[k / nr], out.ratios[k % nr], parameters, one);
+    } catch (const std::invalid_argument& e) {  // this thigh length cannot do the exercise's posture
+      out.points[k] = failed_point(out.exercises[k / nr], out.ratios[k % nr], e.what());
+    } catch (const std::runtime_error& e) {
+      out.points[k] = failed_point(out.exercises[k / nr], out.ratios[k % nr], e.what());
+    }
   });
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;

@@ -34,6 +34,9 @@ struct FemurSweepPoint {
   double gluteus_maximus_mean_activation = 0.0, quadriceps_mean_activation = 0.0;
   int frames = 0, converged_frames = 0;
   double seconds = 0.0;
+  /// Why this body cannot do the exercise at this ratio (e.g. a posture beyond a joint's range for a long
+  /// thigh); empty when analysed. The figures are NaN then.
+  std::string error;
 };
 
 struct FemurSweepResult {
@@ -55,7 +58,8 @@ void validate_femur_sweep_ratios(const BodyDescription& body, const std::vector<
 BodyDescription body_with_thigh_to_shank_ratio(const BodyDescription& body, double ratio);
 
 /// Runs the sweep. `exercises` empty: default_femur_sweep_exercises(). Throws std::invalid_argument for
-/// bad ratios, an unknown exercise or bad parameters.
+/// bad ratios, an unknown exercise or bad parameters; a point the body cannot do is kept with its
+/// FemurSweepPoint::error.
 FemurSweepResult femur_length_sweep(const Model& generic, const BodyDescription& body,
                                     const std::vector<std::string>& exercises,
                                     const std::vector<double>& thigh_to_shank_ratios,

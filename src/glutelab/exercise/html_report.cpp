@@ -106,6 +106,7 @@ ExerciseReportData run_exercise_report(const Model& generic, const BodyDescripti
     try {
       sweep.points[k] =
           femur_length_sweep(generic, body, {exercise}, {ratio}, options.parameters, one_thread).points.at(0);
+      if (!sweep.points[k].error.empty()) throw std::runtime_error(sweep.points[k].error);
     } catch (const std::exception& e) {  // e.g. a posture beyond a joint's range for this thigh length
       const double nan = std::numeric_limits<double>::quiet_NaN();
       FemurSweepPoint& p = sweep.points[k];
