@@ -306,9 +306,9 @@ TEST(WorkAnalysis, EveryGeneratedExerciseNeedsReservesBelowFivePercentOfTheJoint
 }
 
 // Walking (a recorded gait cycle with ground reactions estimated from its motion) does not meet the 5 %
-// yet: at the contralateral heel strike the estimated load jumps onto the touching-down foot within one
-// frame, and the stance hip's internal-rotation moment with it (to ~30 N m, against ~22 N m the model's
-// internal rotators can make in hip extension). Open problem (docs/exercises.md, "Recorded motions").
+// yet: 12 % of a hip's rotation moment (3.9 N m). Fitted frame by frame, the load jumped onto the
+// touching-down foot and took the stance hip's internal-rotation moment to ~30 N m (53 %); shares that
+// follow the previous frame's brought it here. Open problem (docs/exercises.md, "Recorded motions").
 // This test keeps every other requirement and bounds the reserve where it stands, so a change that makes
 // it worse fails; lower the bound as the estimate improves, and fold walking back into the test above
 // once it is under 5 %.
@@ -321,7 +321,7 @@ TEST(WorkAnalysis, WalkingSolvesEveryFrameItsReserveIsAnOpenProblem) {
   EXPECT_EQ(r.converged_frames, r.frames);
   EXPECT_TRUE(r.activation.allFinite());
   EXPECT_LT(r.max_pelvis_residual, 1e-6);  // the estimated loads balance the body exactly
-  EXPECT_LT(r.max_reserve_fraction, 0.60) << r.max_reserve_coordinate;
+  EXPECT_LT(r.max_reserve_fraction, 0.15) << r.max_reserve_coordinate;
 }
 
 }  // namespace

@@ -8,12 +8,13 @@
 namespace glutelab {
 namespace {
 
-// Weights w >= 0, sum 1, minimising |sum w_i a_i - c|^2 + lambda |w - uniform|^2 (horizontal plane),
-// by an active set that drops the most negative weight until all are non-negative.
-Eigen::VectorXd share_weights(const std::vector<ContactPatch>& patches, const Vec3& c) {
+// Weights w >= 0, sum 1, minimising |sum w_i a_i - c|^2 + lambda |w - target|^2 (horizontal plane),
+// by an active set that drops the most negative weight until all are non-negative. Without a target:
+// uniform shares and lambda 1e-4 m^2, which only breaks ties (collinear patches).
+Eigen::VectorXd share_weights(const std::vector<ContactPatch>& patches, const Vec3& c,
+                              const std::vector<double>* target, double lambda) {
   const int n = static_cast<int>(patches.size());
   std::vector<bool> on(static_cast<std::size_t>(n), true);
-  const double lambda = 1e-4;  // m^2: only breaks ties (collinear patches)
   for (;;) {
     std::vector<int> idx;
     for (int i = 0; i < n; ++i)
@@ -31,7 +32,11 @@ Eigen::VectorXd share_weights(const std::vector<ContactPatch>& patches, const Ve
     K.topLeftCorner(m, m) = A.transpose() * A + lambda * Eigen::MatrixXd::Identity(m, m);
     K.block(0, m, m, 1).setOnes();
     K.block(m, 0, 1, m).setOnes();
-    r.head(m) = A.transpose() * b + Eigen::VectorXd::Constant(m, lambda / m);
+    r.head(m) = A.transpose() * b;
+    for (int j = 0; j < m; ++j)
+      r[j] +=
+          lambda * (target != nullptr ? (*target)[static_cast<std::size_t>(idx[static_cast<std::size_t>(j)])]
+                                      : 1.0 / n);
     r[m] = 1.0;
     const Eigen::VectorXd x = K.fullPivLu().solve(r);
     int worst = -1;
@@ -52,8 +57,10 @@ Eigen::VectorXd share_weights(const std::vector<ContactPatch>& patches, const Ve
 
 }  // namespace
 
-std::vector<ContactLoad> distribute_wrench(const std::vector<ContactPatch>& patches, const Vec3& F,
-                                           const Vec3& M) {
+namespace {
+
+std::vector<ContactLoad> distribute(const std::vector<ContactPatch>& patches, const Vec3& F, const Vec3& M,
+                                    const std::vector<double>* previous, double stickiness_m2) {
   if (patches.empty()) throw std::invalid_argument("distribute_wrench: patches must not be empty");
   if (!(F.y() > 0.0))
     throw std::invalid_argument("distribute_wrench: the vertical force must be > 0 N (got " +
@@ -66,7 +73,7 @@ std::vector<ContactLoad> distribute_wrench(const std::vector<ContactPatch>& patc
     for (std::size_t i = 0; i < n; ++i) h += w[static_cast<Eigen::Index>(i)] * patches[i].centre_m.y();
     // The point on the plane y = h where a single force F has the moment M (up to a vertical torque).
     c = Vec3((M.z() + h * F.x()) / F.y(), h, (h * F.z() - M.x()) / F.y());
-    if (iter < 7) w = share_weights(patches, c);
+    if (iter < 7) w = share_weights(patches, c, previous, previous != nullptr ? stickiness_m2 : 1e-4);
   }
   Vec3 mean = Vec3::Zero();
   for (std::size_t i = 0; i < n; ++i) mean += w[static_cast<Eigen::Index>(i)] * patches[i].centre_m;
@@ -108,6 +115,24 @@ std::vector<ContactLoad> distribute_wrench(const std::vector<ContactPatch>& patc
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<ContactLoad> distribute_wrench(const std::vector<ContactPatch>& patches, const Vec3& F,
+                                           const Vec3& M) {
+  return distribute(patches, F, M, nullptr, 0.0);
+}
+
+std::vector<ContactLoad> distribute_wrench_following(const std::vector<ContactPatch>& patches, const Vec3& F,
+                                                     const Vec3& M,
+                                                     const std::vector<double>& previous_shares,
+                                                     double stickiness_m2) {
+  if (previous_shares.size() != patches.size())
+    throw std::invalid_argument("distribute_wrench_following: one previous share per patch is needed");
+  if (!(stickiness_m2 >= 0.0))
+    throw std::invalid_argument("distribute_wrench_following: stickiness must be >= 0");
+  return distribute(patches, F, M, &previous_shares, stickiness_m2);
 }
 
 }  // namespace glutelab

@@ -33,4 +33,14 @@ struct ContactLoad {
 std::vector<ContactLoad> distribute_wrench(const std::vector<ContactPatch>& patches, const Vec3& force_n,
                                            const Vec3& moment_n_m);
 
+/// The same for a sequence of frames: the fractions are pulled towards the previous frame's
+/// (`previous_shares`, one per patch, 0 for a patch that just touched down) with weight
+/// `stickiness_m2` (m^2) instead of fitted afresh, so the load moves between contacts smoothly (a foot
+/// that touches down takes load progressively) and the remaining mismatch shifts the centres of pressure
+/// within the patches. The wrench is still reproduced exactly.
+std::vector<ContactLoad> distribute_wrench_following(const std::vector<ContactPatch>& patches,
+                                                     const Vec3& force_n, const Vec3& moment_n_m,
+                                                     const std::vector<double>& previous_shares,
+                                                     double stickiness_m2);
+
 }  // namespace glutelab

@@ -1,6 +1,7 @@
 #include "glutelab/exercise/recorded_motion.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -279,6 +280,11 @@ GroundReactionSummary estimate_ground_reactions(const Model& model, GeneratedExe
   ex.base_of_support_m.assign(Nu, {});
   InverseDynamicsWorkspace ws(model);
   Eigen::VectorXd tau(model.num_coordinates());
+  // Shares follow the previous frame's (a foot that touches down starts from 0) instead of being fitted
+  // afresh: fitted shares jump as the centre of pressure passes the patch centres, and the stance hip's
+  // rotation moment with them (by 50 N m in two frames at heel strike of the built-in walking cycle).
+  std::array<double, 2> previous_share{0.0, 0.0};
+  bool have_previous = false;
   for (int f = 0; f < N; ++f) {
     const auto fu = static_cast<std::size_t>(f);
     std::vector<bool> planted(P, false);
@@ -336,7 +342,14 @@ GroundReactionSummary estimate_ground_reactions(const Model& model, GeneratedExe
       summary.no_push_frames.push_back(f);
       continue;
     }
-    const std::vector<ContactLoad> cl = distribute_wrench(patches, F, M);
+    std::vector<double> previous;
+    for (const std::size_t foot : which) previous.push_back(previous_share[foot]);
+    const std::vector<ContactLoad> cl =
+        have_previous ? distribute_wrench_following(patches, F, M, previous, o.share_stickiness_m2)
+                      : distribute_wrench(patches, F, M);
+    previous_share = {0.0, 0.0};
+    for (std::size_t i = 0; i < which.size(); ++i) previous_share[which[i]] = cl[i].share;
+    have_previous = true;
     for (std::size_t i = 0; i < which.size(); ++i) {
       ExerciseLoad& l = ex.loads[which[i]];
       l.active[fu] = cl[i].share > 0.0;

@@ -46,6 +46,9 @@ struct FootContactOptions {
   /// Frames with no planted point plant the foot of the lowest point (generated walking, whose
   /// pelvis height keeps one foot on the floor); false for recordings, which may have flight phases.
   bool always_supported = false;
+  /// How strongly the load shares follow the previous frame's (m^2; see distribute_wrench_following):
+  /// a foot that touches down takes load progressively rather than within one frame.
+  double share_stickiness_m2 = 0.5;
 };
 
 /// What the ground-reaction estimate found over the frames.
