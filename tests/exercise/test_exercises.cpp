@@ -559,6 +559,28 @@ TEST(Exercise, VerticalTorqueBecomesAShearCouple) {
   EXPECT_NEAR(loads[1].force_n.x(), -12.0 / 0.30, 1e-9);
 }
 
+// Following the previous frame's shares: a foot that just touched down (previous share 0) takes less
+// load than the fitted split would give it, and the wrench is still reproduced exactly.
+TEST(Exercise, FollowingSharesMoveTheLoadGradually) {
+  const std::vector<ContactPatch> patches = {{Vec3(0.10, 0.0, -0.1)}, {Vec3(0.55, 0.0, 0.1)}};
+  const Vec3 F(20.0, 750.0, 5.0);
+  const Vec3 c(0.25, 0.0, 0.0);  // combined centre of pressure a third of the way to the new foot
+  const Vec3 M = c.cross(F) + Vec3(0.0, 3.0, 0.0);
+  const std::vector<ContactLoad> fitted = distribute_wrench(patches, F, M);
+  const std::vector<ContactLoad> following = distribute_wrench_following(patches, F, M, {1.0, 0.0}, 0.5);
+  EXPECT_GT(fitted[1].share, 0.2);
+  EXPECT_LT(following[1].share, 0.5 * fitted[1].share);
+  EXPECT_GT(following[1].share, 0.0);
+  Vec3 force = Vec3::Zero(), moment = Vec3::Zero();
+  for (const ContactLoad& l : following) {
+    force += l.force_n;
+    moment += l.cop_m.cross(l.force_n) + l.torque_n_m;
+  }
+  EXPECT_LT((force - F).norm(), 1e-9);
+  EXPECT_LT((moment - M).norm(), 1e-9);
+  EXPECT_THROW(distribute_wrench_following(patches, F, M, {1.0}, 0.5), std::invalid_argument);
+}
+
 TEST(Exercise, WrenchDistributionIsExact) {
   const std::vector<ContactPatch> patches = {
       {Vec3(0.0, 0.0, 0.15)}, {Vec3(0.02, 0.0, -0.15)}, {Vec3(-0.8, 0.4, 0.0)}};
