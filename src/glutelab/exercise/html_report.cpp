@@ -103,21 +103,13 @@ ExerciseReportData run_exercise_report(const Model& generic, const BodyDescripti
     const double ratio = sweep.ratios[k % sweep.ratios.size()];
     char what[96];
     std::snprintf(what, sizeof what, "%s at thigh-to-shank ratio %.2f", exercise.c_str(), ratio);
-    try {
-      sweep.points[k] =
-          femur_length_sweep(generic, body, {exercise}, {ratio}, options.parameters, one_thread).points.at(0);
-      if (!sweep.points[k].error.empty()) throw std::runtime_error(sweep.points[k].error);
-    } catch (const std::exception& e) {  // e.g. a posture beyond a joint's range for this thigh length
-      const double nan = std::numeric_limits<double>::quiet_NaN();
-      FemurSweepPoint& p = sweep.points[k];
-      p.exercise = exercise;
-      p.thigh_to_shank_ratio = ratio;
-      p.thigh_length_m = p.shank_length_m = p.peak_trunk_lean_deg = nan;
-      p.peak_hip_extension_moment_nm = p.peak_knee_extension_moment_nm = p.hip_to_knee_moment_ratio = nan;
-      p.hip_work_share = p.knee_work_share = p.ankle_work_share = p.lower_back_work_share = nan;
-      p.extensor_work_total_j = p.gluteus_maximus_mean_activation = p.quadriceps_mean_activation = nan;
+    // A point this body cannot do (e.g. a posture beyond a joint's range for this thigh length) comes back
+    // with its reason and NaN figures.
+    sweep.points[k] =
+        femur_length_sweep(generic, body, {exercise}, {ratio}, options.parameters, one_thread).points.at(0);
+    if (!sweep.points[k].error.empty()) {
       const std::lock_guard<std::mutex> lock(progress_mutex);
-      failures_sweep.emplace_back(k, std::make_pair(std::string(what), std::string(e.what())));
+      failures_sweep.emplace_back(k, std::make_pair(std::string(what), sweep.points[k].error));
     }
     finished(std::string("femur sweep of ") + what);
   });

@@ -9,6 +9,7 @@
 #include "glutelab/analysis/coordinate_processing.hpp"
 #include "glutelab/dynamics/inverse_dynamics.hpp"
 #include "glutelab/exercise/contact_distribution.hpp"
+#include "glutelab/exercise/generator.hpp"
 #include "glutelab/exercise/support_polygon.hpp"
 #include "glutelab/io/external_loads.hpp"
 #include "glutelab/io/input_error.hpp"
@@ -16,12 +17,6 @@
 
 namespace glutelab {
 namespace {
-
-std::string short_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 int body_or_throw(const Model& model, const std::string& name) {
   const int b = model.body_index(name);
@@ -62,13 +57,15 @@ void validate_motion(const Model& model, const Motion& motion, const std::filesy
     if (!std::isfinite(t)) throw InputError(source, "time is not finite at row " + std::to_string(f + 1));
     if (f > 0 && !(t > motion.time_s[static_cast<std::size_t>(f - 1)]))
       throw InputError(source, "time must increase; row " + std::to_string(f + 1) +
-                                   " has t = " + short_number(t) + " s after " +
-                                   short_number(motion.time_s[static_cast<std::size_t>(f - 1)]) + " s");
+                                   " has t = " + exercise_detail::fmt(t) + " s after " +
+                                   exercise_detail::fmt(motion.time_s[static_cast<std::size_t>(f - 1)]) +
+                                   " s");
     for (int c = 0; c < model.num_coordinates(); ++c)
       if (!std::isfinite(motion.q(f, c)))
         throw InputError(source, "column '" + model.coordinates[static_cast<std::size_t>(c)].name +
-                                     "' is not finite (" + short_number(motion.q(f, c)) + ") at row " +
-                                     std::to_string(f + 1) + ", t = " + short_number(t) + " s");
+                                     "' is not finite (" + exercise_detail::fmt(motion.q(f, c)) +
+                                     ") at row " + std::to_string(f + 1) +
+                                     ", t = " + exercise_detail::fmt(t) + " s");
   }
   std::vector<std::string> missing;
   for (const std::string& name : options.required_coordinates) {
