@@ -369,6 +369,26 @@ void standing_double(Generator& G, const ExerciseParameters& P, const Unknown& b
   };
 }
 
+void standing_single(Generator& G, const ExerciseParameters& P) {
+  const std::string st = P.side == Side::Right ? "_r" : "_l";
+  const std::string stance_side = P.side == Side::Right ? "r" : "l";
+  G.contacts = {G.foot(stance_side)};
+  G.anchor = 0;
+  G.anchor_target = Vec3::Zero();
+  G.unknowns = {{{G.coord("ankle_angle" + st), 1.0}},
+                {{G.coord("hip_adduction" + st), 1.0}},
+                {{G.coord("hip_flexion" + st), 1.0}},
+                {{G.coord("subtalar_angle" + st), 1.0}}};
+  const Generator* g = &G;
+  G.residual = [g, stance_side](const State& s, const Vec3& com, Eigen::VectorXd& r) {
+    const Vec3 n = g->sole_normal(s, stance_side);
+    r[0] = com.x() - g->midfoot(s, stance_side).x();
+    r[1] = com.z() - g->foot(stance_side).centre(s).z();
+    r[2] = n.x();
+    r[3] = n.z();
+  };
+}
+
 void arms(const Generator& G, Eigen::VectorXd& q, double flex, double add, double elbow) {
   for (const char* s : {"_r", "_l"}) {
     set_deg(q, G.coord(std::string("arm_flex") + s), flex);

@@ -225,6 +225,9 @@ void arms_for(const Generator& G, Eigen::VectorXd& q, LoadPlacement placement, d
 std::vector<LoadPoint> load_points_for(const Generator& G, LoadPlacement placement, const Model& model);
 /// Both feet planted at +-width/2, flat; unknown 0 (`balance`) puts the centre of mass over mid-foot.
 void standing_double(Generator& G, const ExerciseParameters& P, const Unknown& balance);
+/// The working side's foot planted alone at the origin, flat (stance hip flexion: pitch; subtalar: roll),
+/// the centre of mass over its mid-foot (stance ankle) and its centre line (stance hip adduction).
+void standing_single(Generator& G, const ExerciseParameters& P);
 
 // Exercise definitions (standing_exercises.cpp, lying_exercises.cpp, floor_exercises.cpp).
 void define_squat(Generator& G, const ExerciseParameters& P, LoadPlacement placement);

@@ -104,23 +104,8 @@ void define_squeeze(Generator& G, const ExerciseParameters& P) {
 void define_single_leg_stance(Generator& G, const ExerciseParameters& P) {
   const std::string st = P.side == Side::Right ? "_r" : "_l";
   const std::string sw = P.side == Side::Right ? "_l" : "_r";
-  const std::string stance_side = P.side == Side::Right ? "r" : "l";
-  G.contacts = {G.foot(stance_side)};
-  G.anchor = 0;
-  G.anchor_target = Vec3(0.0, 0.0, 0.0);
-  G.unknowns = {{{G.coord("ankle_angle" + st), 1.0}},
-                {{G.coord("hip_adduction" + st), 1.0}},
-                {{G.coord("hip_flexion" + st), 1.0}},
-                {{G.coord("subtalar_angle" + st), 1.0}}};
+  standing_single(G, P);
   const Generator* g = &G;
-  G.residual = [g, stance_side](const State& s, const Vec3& com, Eigen::VectorXd& r) {
-    const Vec3 c = g->foot(stance_side).centre(s);
-    const Vec3 n = g->sole_normal(s, stance_side);
-    r[0] = com.x() - g->midfoot(s, stance_side).x();
-    r[1] = com.z() - c.z();
-    r[2] = n.x();
-    r[3] = n.z();
-  };
   const double depth = P.depth;
   G.nominal = [g, depth, st, sw](double p, Eigen::VectorXd& q) {
     const double d = depth * p;

@@ -197,8 +197,6 @@ ExerciseWorkReport analyze_exercise_work(const Model& model, const GeneratedExer
   frames.qdot = exercise.qdot;
   frames.qddot = exercise.qddot;
   const StaticOptimizationResult sor = static_optimization(m, frames, &loads, so);
-  const std::array<Eigen::MatrixXd, 4> moment_arms_at_frames{sor.moment_arms[0], sor.moment_arms[1],
-                                                             sor.moment_arms[2], sor.moment_arms[3]};
   InverseDynamicsOptions ido;
   ido.threads = options.threads;
   const InverseDynamicsResult idr =
@@ -276,7 +274,7 @@ ExerciseWorkReport analyze_exercise_work(const Model& model, const GeneratedExer
   }
 
   // Moment arms about the working side's hip and knee coordinates at SO's frames (recorded by SO).
-  const std::array<Eigen::MatrixXd, 4>& arm = moment_arms_at_frames;
+  const std::vector<Eigen::MatrixXd>& arm = sor.moment_arms;  // hip flexion, adduction, rotation, knee
   const std::array<int, 4> coords{hip_flex, hip_add, hip_rot, knee};
   const std::array<const char*, 4> actions{"hip extension", "hip abduction", "hip external rotation",
                                            "knee extension"};
