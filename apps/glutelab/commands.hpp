@@ -20,6 +20,9 @@ void add_exercise_commands(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 /// `report`: the HTML report of every exercise for a body (cmd_report.cpp).
 void add_report_command(CLI::App& app);
+/// `simulate`: the dysfunction simulator's parent command (cmd_simulate.cpp); its subcommands are added
+/// by the add_simulate_*_command functions below.
+void add_simulate_command(CLI::App& app);
 
 /// Runs an AnalyzeTool setup (StaticOptimization, JointReaction); outputs go to `results_dir` when not empty.
 void run_analyze_setup(const std::filesystem::path& setup_file,

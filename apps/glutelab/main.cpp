@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   glutelab::cli::add_exercise_commands(app);
   glutelab::cli::add_sweep_command(app);
   glutelab::cli::add_report_command(app);
+  glutelab::cli::add_simulate_command(app);
   glutelab::cli::add_run_command(app);
   glutelab::cli::add_bench_command(app);
   try {
