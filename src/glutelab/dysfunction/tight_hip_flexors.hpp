@@ -1,5 +1,5 @@
 // Tight (adaptively shortened) hip flexors: iliacus, psoas, rectus femoris and tensor fasciae latae with
-// their optimal fiber length and tendon slack length reduced by the same fraction, so that their passive
+// their optimal fiber length reduced by a fraction (fewer sarcomeres in series), so that their passive
 // tension rises earlier in hip extension, optionally with the glutes inhibited (an activation ceiling
 // through apply_impairments). What it costs, against the healthy body: the extra hip-extension moment in
 // bridges, hip thrusts and standing (the posture held), the loss of end-range hip extension in a
@@ -32,15 +32,16 @@ const std::vector<std::string>& tight_hip_flexor_names();
 /// Throws std::invalid_argument when the model lacks one of them.
 std::vector<int> tight_hip_flexor_muscles(const Model& model, BodySide side);
 
-/// The largest shortening accepted (30 % of the musculotendon's slack length).
+/// The largest shortening accepted (30 % of the optimal fiber length).
 inline constexpr double kMaxFlexorShortening = 0.30;
 
-/// A copy of `model` whose hip flexors on `side` have optimal fiber length and tendon slack length both
-/// times (1 - shortening): the musculotendon length at which passive tension begins,
-/// l_ts + l_opt cos(alpha_opt), shortens by the fraction `shortening` (a loss of serial sarcomeres with
-/// a proportionally adapted tendon). The pennation width l_opt sin(alpha_opt) shrinks with l_opt, so the
-/// pennation angle at optimal length is unchanged. shortening 0 returns an identical copy. Throws
-/// std::invalid_argument for a shortening outside [0, kMaxFlexorShortening] or not finite.
+/// A copy of `model` whose hip flexors on `side` have their optimal fiber length times (1 - shortening):
+/// adaptive shortening is a loss of serial sarcomeres in the fibers, the tendon is left as it is (the
+/// same fraction of rectus femoris's 0.45 m tendon would be 4.5 cm per 10 %). The fiber's passive
+/// tension then starts l_opt s cos(alpha_opt) earlier and rises over a shorter fiber. Maximum force,
+/// pennation angle at optimal length and the normalized maximum speed are kept. shortening 0 returns an
+/// identical copy. Throws std::invalid_argument for a shortening outside [0, kMaxFlexorShortening] or
+/// not finite.
 Model shorten_hip_flexors(const Model& model, double shortening, BodySide side = BodySide::Both);
 
 /// Passive force (N, along the tendon) of a relaxed muscle at a musculotendon length, at rest: elastic
