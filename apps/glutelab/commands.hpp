@@ -23,6 +23,9 @@ void add_report_command(CLI::App& app);
 /// `simulate`: the dysfunction simulator's parent command (cmd_simulate.cpp); its subcommands are added
 /// by the add_simulate_*_command functions below.
 void add_simulate_command(CLI::App& app);
+/// `simulate weak`: weak or inhibited muscles, the compensation report and the weakest feasible strength
+/// (cmd_simulate_weak.cpp).
+void add_simulate_weak_command(CLI::App& simulate);
 /// `simulate tight-flexors`: shortened hip flexors against the healthy body (cmd_simulate_tight_flexors.cpp).
 void add_simulate_tight_flexors_command(CLI::App& simulate);
 

@@ -94,6 +94,33 @@ TEST(WorkAnalysis, BackSquat) {
   EXPECT_GT(r.groups[0].peak_activation, 0.0);  // gluteus maximus works
 }
 
+// The knee reaction, the hip force in the pelvis's axes and the lumbar moments the compensation report
+// compares: the pelvis-axes force has the femur-axes magnitude (a change of axes), the knee carries more
+// than body weight at the bottom of a squat, and the muscles' lumbar moment plus the lumbar reserve is the
+// inverse-dynamics moment (static optimization's equality, up to its tolerance).
+TEST(WorkAnalysis, KneeReactionHipForceDirectionAndLumbarMoments) {
+  const ExerciseWorkReport& r = report("back_squat");
+  ASSERT_EQ(r.hip_contact_pelvis_bw.rows(), r.frames);
+  ASSERT_EQ(r.hip_contact_pelvis_bw.cols(), 3);
+  for (int f = 0; f < r.frames; ++f)
+    EXPECT_NEAR(r.hip_contact_pelvis_bw.row(f).norm(), r.hip_contact_bw[f], 1e-9) << f;
+  // Standing at the start (a static frame) the pelvis pushes the femur mostly down.
+  EXPECT_LT(r.hip_contact_pelvis_bw(0, 1), -0.8 * r.hip_contact_bw[0]);
+  ASSERT_EQ(r.knee_reaction_bw.size(), r.frames);
+  EXPECT_DOUBLE_EQ(r.peak_knee_reaction_bw, r.knee_reaction_bw.maxCoeff());
+  EXPECT_GT(r.peak_knee_reaction_bw, 1.0);
+  EXPECT_LT(r.peak_knee_reaction_bw, 15.0);
+  ASSERT_EQ(r.lumbar_extension_moment_nm.size(), r.frames);
+  ASSERT_EQ(r.lumbar_extension_muscle_moment_nm.size(), r.frames);
+  const double peak_net = r.lumbar_extension_moment_nm.cwiseAbs().maxCoeff();
+  EXPECT_GT(peak_net, 20.0);  // the trunk leans forward under the bar
+  const double reserve = r.reserve_fraction("lumbar_extension") * peak_net;
+  for (int f = 0; f < r.frames; ++f)
+    EXPECT_NEAR(r.lumbar_extension_muscle_moment_nm[f], r.lumbar_extension_moment_nm[f],
+                reserve + 0.01 * peak_net)
+        << f;
+}
+
 TEST(WorkAnalysis, GluteBridge) {
   const ExerciseWorkReport& r = report("glute_bridge");
   // With the hip neutral at the top and the knees over the ankles the muscles carry the whole hip
