@@ -23,6 +23,8 @@ void add_report_command(CLI::App& app);
 /// `simulate`: the dysfunction simulator's parent command (cmd_simulate.cpp); its subcommands are added
 /// by the add_simulate_*_command functions below.
 void add_simulate_command(CLI::App& app);
+/// `claims`: the brief's claims, the model's numbers and verdicts, the published evidence (cmd_claims.cpp).
+void add_claims_command(CLI::App& app);
 
 /// Runs an AnalyzeTool setup (StaticOptimization, JointReaction); outputs go to `results_dir` when not empty.
 void run_analyze_setup(const std::filesystem::path& setup_file,
@@ -59,6 +61,8 @@ std::filesystem::path model_path_from_argument(const std::string& argument);
 /// The OpenSim joint-reaction tutorial walk (model, kinematics, loads, residual actuators) shipped for
 /// `bench`.
 std::filesystem::path default_bench_case();
+/// The claims report's curated published evidence (data/evidence/claims.json).
+std::filesystem::path default_evidence_path();
 void add_bench_command(CLI::App& app);
 
 }  // namespace glutelab::cli
