@@ -23,6 +23,8 @@ void add_report_command(CLI::App& app);
 /// `simulate`: the dysfunction simulator's parent command (cmd_simulate.cpp); its subcommands are added
 /// by the add_simulate_*_command functions below.
 void add_simulate_command(CLI::App& app);
+/// `simulate tight-flexors`: shortened hip flexors against the healthy body (cmd_simulate_tight_flexors.cpp).
+void add_simulate_tight_flexors_command(CLI::App& simulate);
 /// `claims`: the brief's claims, the model's numbers and verdicts, the published evidence (cmd_claims.cpp).
 void add_claims_command(CLI::App& app);
 

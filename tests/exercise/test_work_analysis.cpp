@@ -306,22 +306,22 @@ TEST(WorkAnalysis, EveryGeneratedExerciseNeedsReservesBelowFivePercentOfTheJoint
 }
 
 // Walking (a recorded gait cycle with ground reactions estimated from its motion) does not meet the 5 %
-// yet: 12 % of a hip's rotation moment (3.9 N m). Fitted frame by frame, the load jumped onto the
-// touching-down foot and took the stance hip's internal-rotation moment to ~30 N m (53 %); shares that
-// follow the previous frame's brought it here. Open problem (docs/exercises.md, "Recorded motions").
-// This test keeps every other requirement and bounds the reserve where it stands, so a change that makes
-// it worse fails; lower the bound as the estimate improves, and fold walking back into the test above
-// once it is under 5 %.
+// at every sampling yet: 3.1 % at 50 frames, 6.5 % at 100, 7.6 % at 60, all at a hip's rotation moment
+// (about 1 N m). It was 12 % (50 frames) and 27 % (100 frames, 70 N m at the ankle) before the pelvis path
+// was derived for the body's legs and the centre of pressure kept on the feet. Open problem
+// (docs/exercises.md, "Recorded motions"). This test keeps every other requirement and bounds the reserve
+// where it stands at 60 frames, so a change that makes it worse fails; lower the bound as the estimate
+// improves, and fold walking back into the test above once it is under 5 % at every sampling.
 TEST(WorkAnalysis, WalkingSolvesEveryFrameItsReserveIsAnOpenProblem) {
   ExerciseParameters p;
-  p.frames_per_rep = 50;
+  p.frames_per_rep = 60;
   const ExerciseWorkReport r = analyze_exercise_work(model(), generate_exercise(model(), "walking", p));
   std::printf("walking reserves up to %.4f of the joint moment (%s, %.2f N m)\n", r.max_reserve_fraction,
               r.max_reserve_coordinate.c_str(), r.max_reserve_nm);
   EXPECT_EQ(r.converged_frames, r.frames);
   EXPECT_TRUE(r.activation.allFinite());
   EXPECT_LT(r.max_pelvis_residual, 1e-6);  // the estimated loads balance the body exactly
-  EXPECT_LT(r.max_reserve_fraction, 0.15) << r.max_reserve_coordinate;
+  EXPECT_LT(r.max_reserve_fraction, 0.09) << r.max_reserve_coordinate;
 }
 
 }  // namespace
