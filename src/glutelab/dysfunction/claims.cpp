@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "glutelab/dysfunction/impairment.hpp"
+#include "glutelab/dysfunction/tight_hip_flexors.hpp"
 #include "glutelab/exercise/femur_sweep.hpp"
 #include "glutelab/math/parallel.hpp"
 #include "glutelab/model/muscle_groups.hpp"
@@ -212,9 +213,12 @@ ClaimVerdict verdict_medius(const MediusInputs& in) {
 ClaimVerdict verdict_tight_flexors(const TightFlexorInputs& in) {
   const std::string rule =
       "Reciprocal inhibition is a neural mechanism a muscle model does not have: without the tight-flexor "
-      "simulation the claim is outside the model. With it, one condition per exercise: gluteus maximus' mean "
-      "activation is lower with shortened hip flexors than healthy (the glutes \"switch off\"); supported if "
-      "it falls in every exercise, not supported if in none, mixed otherwise.";
+      "simulation the claim is outside the model. With it, one condition per exercise: gluteus maximus' "
+      "activation at the top of the exercise (greatest hip extension) is lower with shortened hip flexors "
+      "than "
+      "healthy (the glutes \"switch off\"); supported if it falls in every exercise, not supported if in "
+      "none, "
+      "mixed otherwise.";
   if (!in.simulation) {
     ClaimVerdict v;
     v.rule = rule;
@@ -227,9 +231,9 @@ ClaimVerdict verdict_tight_flexors(const TightFlexorInputs& in) {
   std::vector<RuleCheck> checks;
   for (const TightFlexorRow& r : in.simulation->exercises)
     checks.push_back({"gluteus maximus works less with tight hip flexors in " + display(r.exercise),
-                      r.gluteus_maximus_mean_tight < r.gluteus_maximus_mean_healthy,
-                      fmt("mean activation %.3f", r.gluteus_maximus_mean_tight) +
-                          fmt(" vs %.3f healthy", r.gluteus_maximus_mean_healthy)});
+                      r.gluteus_maximus_tight < r.gluteus_maximus_healthy,
+                      fmt("activation at the top %.3f", r.gluteus_maximus_tight) +
+                          fmt(" vs %.3f healthy", r.gluteus_maximus_healthy)});
   ClaimVerdict v = from_checks(rule, checks);
   v.reason += " The neural part (inhibition) stays outside the model.";
   return v;
@@ -254,7 +258,10 @@ ClaimVerdict verdict_amnesia(const AmnesiaInputs& in) {
       measured += (measured.empty() ? "" : ", ") + display(r.exercise) + fmt(" %.0f", healthy) +
                   fmt(" -> %.0f N", capped);
     }
-    checks.push_back({std::string("the ") + group + " take over in every exercise", all, measured});
+    checks.push_back({std::string("the ") + group +
+                          (std::string(group) == "lower back" ? " takes" : " take") +
+                          " over in every exercise",
+                      all, measured});
   }
   return from_checks(rule, checks);
 }
@@ -404,6 +411,11 @@ void validate_claims_options(const BodyDescription& body, const ClaimsOptions& o
   check_names(o.abduction_exercises, "abduction_exercises", false);
   check_names(o.amnesia_exercises, "amnesia_exercises", false);
   check_names(o.single_leg_exercises, "single_leg_exercises", true);
+  if (!std::isfinite(o.tight_flexor_shortening) || o.tight_flexor_shortening < 0.0 ||
+      o.tight_flexor_shortening > kMaxFlexorShortening)
+    throw std::invalid_argument("claims option 'tight_flexor_shortening' must be in [0, " +
+                                fmt("%g", kMaxFlexorShortening) + "], got " +
+                                fmt("%g", o.tight_flexor_shortening));
   for (const auto& [what, v] :
        {std::pair<const char*, double>{"amnesia_activation_ceiling", o.amnesia_activation_ceiling},
         {"weak_side_strength", o.weak_side_strength}})
@@ -506,6 +518,40 @@ ClaimsReport run_claims(const Model& generic, const BodyDescription& body, const
     finished(fmt("back_squat at thigh-to-shank ratio %.2f", ratios[k]));
   });
   rep.analyses = total;
+
+  // (d) The tight-flexor simulation, unless its result was supplied.
+  std::optional<TightFlexorSummary> tight = o.simulations.tight_flexors;
+  if (!tight && o.tight_flexor_shortening > 0.0) {
+    TightFlexorOptions t;
+    t.shortening = {o.tight_flexor_shortening};
+    t.parameters = o.parameters;
+    t.work = o.work;
+    int sim_total = 0;
+    t.progress = [&](int d, int n) {
+      sim_total = n;
+      if (o.progress) o.progress(total + d, total + n, "tight hip flexors");
+    };
+    try {
+      const TightFlexorReport tr = simulate_tight_hip_flexors(healthy, t);
+      const TightFlexorLevel& level = tr.levels.at(0);
+      constexpr double deg = 180.0 / 3.14159265358979323846;
+      TightFlexorSummary s;
+      s.shortening = level.shortening;
+      s.end_range_hip_extension_loss_deg = level.end_range_loss_rad * deg;
+      for (const TightFlexorExerciseResult& e : level.exercises) {
+        s.exercises.push_back({e.exercise, e.healthy_gluteus_maximus_activation_top,
+                               e.gluteus_maximus_activation_top, e.extra_extensor_moment_top_nm,
+                               e.lumbar_extension_added_top_rad * deg});
+        s.lumbar_extension_shift_deg =
+            std::max(s.lumbar_extension_shift_deg, e.lumbar_extension_added_top_rad * deg);
+      }
+      tight = s;
+    } catch (const std::exception& e) {
+      rep.skipped.push_back(
+          {fmt("tight hip flexors (shortening %.2f)", o.tight_flexor_shortening), e.what()});
+    }
+    rep.analyses += sim_total;
+  }
   for (int i = 0; i < n_jobs; ++i)
     if (!reports[static_cast<std::size_t>(i)])
       rep.skipped.push_back(
@@ -763,7 +809,7 @@ ClaimsReport run_claims(const Model& generic, const BodyDescription& body, const
     Claim c = new_claim(3);
     c.title = "Sitting, tight hip flexors and the glutes";
     c.model.method =
-        "For now: the healthy body's hip flexors (iliacus, psoas, rectus femoris, sartorius, tensor fasciae "
+        "The healthy body's hip flexors (iliacus, psoas, rectus femoris, sartorius, tensor fasciae "
         "latae) and gluteus maximus in the exercises that end in hip extension, as the baseline the "
         "tight-flexor simulation will change.";
     ClaimPlot p;
@@ -785,20 +831,47 @@ ClaimsReport run_claims(const Model& generic, const BodyDescription& body, const
       p.caption = "The healthy body's gluteus maximus in hip-extension exercises, before any tightness.";
       c.model.plots.push_back(p);
     }
-    TightFlexorInputs in{o.simulations.tight_flexors};
+    TightFlexorInputs in{tight};
     if (in.simulation) {
+      const std::string sh = " (flexors " + pct(in.simulation->shortening) + " shorter)";
+      c.model.method +=
+          " Then the tight-flexor simulation: iliacus, psoas, rectus femoris and tensor fasciae "
+          "latae with their optimal fiber length " +
+          pct(in.simulation->shortening) +
+          " shorter, the same movements analysed against the healthy body (glutelab simulate "
+          "tight-flexors).";
+      ClaimPlot tp;
       for (const TightFlexorRow& r : in.simulation->exercises) {
-        num(c, r.exercise + "_gluteus_maximus_tight",
-            display(r.exercise) + ": gluteus maximus mean activation, tight flexors",
-            r.gluteus_maximus_mean_tight, "activation");
+        num(c, r.exercise + "_gluteus_maximus_top_healthy",
+            display(r.exercise) + ": gluteus maximus activation at the top, healthy",
+            r.gluteus_maximus_healthy, "activation");
+        num(c, r.exercise + "_gluteus_maximus_top_tight",
+            display(r.exercise) + ": gluteus maximus activation at the top" + sh, r.gluteus_maximus_tight,
+            "activation");
         num(c, r.exercise + "_extra_hip_extension_moment",
-            display(r.exercise) + ": extra hip-extension moment needed", r.extra_hip_extension_moment_nm,
-            "N m");
+            display(r.exercise) + ": extra hip-extension moment at the top" + sh,
+            r.extra_hip_extension_moment_nm, "N m");
+        num(c, r.exercise + "_lumbar_extension_added",
+            display(r.exercise) + ": lumbar extension added if the hip is spared the stretch" + sh,
+            r.lumbar_extension_added_deg, "deg");
+        tp.bars.push_back({display(r.exercise) + ": healthy", r.gluteus_maximus_healthy});
+        tp.bar.bar_colors.push_back(kColors[1]);
+        tp.bars.push_back({display(r.exercise) + ": tight flexors", r.gluteus_maximus_tight});
+        tp.bar.bar_colors.push_back(kColors[0]);
       }
-      num(c, "end_range_hip_extension_loss", "loss of end-range hip extension",
+      num(c, "end_range_hip_extension_loss", "loss of end-range hip extension (Thomas-test end point)" + sh,
           in.simulation->end_range_hip_extension_loss_deg, "deg");
-      num(c, "lumbar_extension_shift", "shift to lumbar extension", in.simulation->lumbar_extension_shift_deg,
-          "deg");
+      num(c, "lumbar_extension_shift", "largest lumbar extension added" + sh,
+          in.simulation->lumbar_extension_shift_deg, "deg");
+      if (!tp.bars.empty()) {
+        tp.bar.title = "Gluteus maximus at the top: healthy and tight flexors";
+        tp.bar.x_label = "activation at the top";
+        tp.bar.label_width = 300.0;
+        tp.caption =
+            "Blue: healthy hip flexors, red: shortened. Shortened flexors resist hip extension, so the "
+            "extensors must add moment.";
+        c.model.plots.push_back(tp);
+      }
     } else {
       c.model.pending.push_back(
           "How much gluteus maximus activation changes when the hip flexors are shortened (extra "

@@ -153,13 +153,17 @@ struct MediusInputs {
 /// the hip adducts or rotates internally more, or the knee's frontal-plane moment grows.
 ClaimVerdict verdict_medius(const MediusInputs& in);
 
-/// (d) The tight-flexor simulation's result (item 4), to be supplied by it.
+/// (d) The tight-flexor simulation's result (item 4; simulate_tight_hip_flexors, tight_hip_flexors.hpp).
 struct TightFlexorRow {
   std::string exercise;
-  double gluteus_maximus_mean_healthy = 0.0, gluteus_maximus_mean_tight = 0.0;
-  double extra_hip_extension_moment_nm = 0.0;
+  /// Gluteus maximus activation (working side, force-weighted) at the top of the exercise (greatest hip
+  /// extension), healthy and with the hip flexors shortened.
+  double gluteus_maximus_healthy = 0.0, gluteus_maximus_tight = 0.0;
+  double extra_hip_extension_moment_nm = 0.0;  ///< the hip extensors' extra moment at the top
+  double lumbar_extension_added_deg = 0.0;     ///< when the hip is spared the stretch instead
 };
 struct TightFlexorSummary {
+  double shortening = 0.0;  ///< of the flexors' optimal fiber length
   std::vector<TightFlexorRow> exercises;
   double end_range_hip_extension_loss_deg = 0.0;
   double lumbar_extension_shift_deg = 0.0;
@@ -168,8 +172,8 @@ struct TightFlexorInputs {
   std::optional<TightFlexorSummary> simulation;  ///< empty until the tight-flexor simulation exists
 };
 /// Without the simulation: outside the model (a muscle model has no reciprocal inhibition; the mechanical
-/// part is pending). With it, one check per exercise: gluteus maximus' mean activation is lower with tight
-/// flexors than healthy (the glutes "switch off").
+/// part is pending). With it, one check per exercise: gluteus maximus' activation at the top is lower with
+/// tight flexors than healthy (the glutes "switch off").
 ClaimVerdict verdict_tight_flexors(const TightFlexorInputs& in);
 
 /// (e) Gluteal amnesia: group forces with the glutes unable to fire, against the healthy body.
@@ -240,7 +244,11 @@ struct ClaimsOptions {
   double amnesia_activation_ceiling = 0.0;  ///< the glutes' activation ceiling in (e): 0, they cannot fire
   std::vector<std::string> single_leg_exercises{"bulgarian_split_squat", "single_leg_deadlift", "step_up"};
   double weak_side_strength = 0.7;  ///< strength of the right side's glutes in (f): 30 % weaker
+  /// Results supplied from outside; a tight-flexor result not supplied is simulated here (below).
   ClaimsSimulationInputs simulations;
+  /// Shortening of the hip flexors' optimal fiber length for claim (d)'s tight-flexor simulation, (0, 0.3];
+  /// 0: not simulated (the claim then says it is pending).
+  double tight_flexor_shortening = 0.10;
   /// Called after each analysis (worker threads, one call at a time): done, total, what was finished.
   std::function<void(int done, int total, const std::string& what)> progress;
 };
