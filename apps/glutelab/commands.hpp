@@ -28,6 +28,8 @@ void add_simulate_command(CLI::App& app);
 void add_simulate_weak_command(CLI::App& simulate);
 /// `simulate tight-flexors`: shortened hip flexors against the healthy body (cmd_simulate_tight_flexors.cpp).
 void add_simulate_tight_flexors_command(CLI::App& simulate);
+/// `claims`: the brief's claims, the model's numbers and verdicts, the published evidence (cmd_claims.cpp).
+void add_claims_command(CLI::App& app);
 
 /// Runs an AnalyzeTool setup (StaticOptimization, JointReaction); outputs go to `results_dir` when not empty.
 void run_analyze_setup(const std::filesystem::path& setup_file,
@@ -64,6 +66,8 @@ std::filesystem::path model_path_from_argument(const std::string& argument);
 /// The OpenSim joint-reaction tutorial walk (model, kinematics, loads, residual actuators) shipped for
 /// `bench`.
 std::filesystem::path default_bench_case();
+/// The claims report's curated published evidence (data/evidence/claims.json).
+std::filesystem::path default_evidence_path();
 void add_bench_command(CLI::App& app);
 
 }  // namespace glutelab::cli

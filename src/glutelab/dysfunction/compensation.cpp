@@ -8,6 +8,7 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "glutelab/io/html_page.hpp"
 #include "glutelab/model/muscle_groups.hpp"
 
 namespace glutelab {
@@ -15,11 +16,7 @@ namespace {
 
 constexpr double kDeg = 180.0 / std::numbers::pi;
 
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
+std::string fmt(const char* format, double v) { return format_number(format, v); }
 
 double peak(const Eigen::VectorXd& v) { return v.size() > 0 ? v.maxCoeff() : 0.0; }
 double mean(const Eigen::VectorXd& v) { return v.size() > 0 ? v.mean() : 0.0; }

@@ -74,10 +74,6 @@ ExerciseReportData run_exercise_report(const Model& generic, const BodyDescripti
 /// The report as one self-contained HTML page (UTF-8). Pure: the same data gives the same text.
 std::string render_html_report(const ExerciseReportData& data);
 
-/// A complete self-contained HTML page (UTF-8, the report's inline style, no script) with `title` and the
-/// HTML `body` (escaped by the caller), for other pages built from the same pieces.
-std::string html_document(const std::string& title, const std::string& body);
-
 /// A percentage of the repetition (0 at the first frame, 100 at the last) for every time in `time_s`.
 std::vector<double> percent_of_repetition(const std::vector<double>& time_s);
 
