@@ -10,7 +10,7 @@ void add_simulate_command(CLI::App& app) {
                   "hip flexors) on the glute model and compare it with the healthy body");
   simulate->require_subcommand(1);
   // One line per simulator (cmd_simulate_*.cpp):
-  (void)simulate;
+  add_simulate_trendelenburg_command(*simulate);
 }
 
 }  // namespace glutelab::cli

@@ -23,6 +23,12 @@ void add_report_command(CLI::App& app);
 /// `simulate`: the dysfunction simulator's parent command (cmd_simulate.cpp); its subcommands are added
 /// by the add_simulate_*_command functions below.
 void add_simulate_command(CLI::App& app);
+/// `simulate trendelenburg`: pelvic drop or trunk lean as the stance abductors weaken
+/// (cmd_simulate_trendelenburg.cpp).
+void add_simulate_trendelenburg_command(CLI::App& simulate);
+/// `simulate valgus`: hip adduction and rotation as the abductors and external rotators weaken
+/// (cmd_simulate_valgus.cpp).
+void add_simulate_valgus_command(CLI::App& simulate);
 
 /// Runs an AnalyzeTool setup (StaticOptimization, JointReaction); outputs go to `results_dir` when not empty.
 void run_analyze_setup(const std::filesystem::path& setup_file,
