@@ -75,3 +75,35 @@ TEST(CliPosture, TrendelenburgBadInputGivesOneErrorLine) {
 
 }  // namespace
 }  // namespace glutelab
+namespace glutelab {
+namespace {
+
+TEST(CliPosture, ValgusWritesItsTablesAndRefusesBadInput) {
+  const auto out = test::temp_dir("cli_valgus");
+  const RunResult r = test::run_cli(
+      "simulate valgus --task landing --strengths 1,0.5 --scan-step 2 --tolerance 0.1 --json -o " +
+          out.string(),
+      false);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  ASSERT_EQ(j.at("curves").size(), 1u);
+  const auto& full = j.at("curves")[0].at("points")[0];
+  EXPECT_EQ(full.at("hip_adduction_change_deg").get<double>(), 0.0);
+  for (const char* f : {"valgus.csv", "valgus.json", "valgus.html", "postures_landing.sto"})
+    EXPECT_TRUE(std::filesystem::exists(out / f)) << f;
+  const std::pair<std::string, std::string> cases[] = {
+      {"--strengths 0.5,-1", "strength must be in [0, 1], got -1"},
+      {"--task single_leg_stance", "valgus simulates single_leg_squat and landing, got 'single_leg_stance'"},
+      {"--rotation-per-adduction 5", "rotation_per_adduction must be in [0, 3], got 5"},
+      {"--strengths 1 --step 0.2", "give either --strengths or --step, not both"},
+      {"--bogus", "bogus"},
+  };
+  for (const auto& [args, expected] : cases) {
+    const RunResult e = test::run_cli("simulate valgus " + args + " -o " + out.string());
+    EXPECT_NE(e.exit_code, 0) << args;
+    EXPECT_NE(test::error_line(e).find(expected), std::string::npos) << args << "\n" << e.output;
+  }
+}
+
+}  // namespace
+}  // namespace glutelab

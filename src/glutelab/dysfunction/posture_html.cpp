@@ -128,4 +128,69 @@ std::string render_trendelenburg_html(const TrendelenburgResult& r, const std::s
   return h;
 }
 
+std::string render_valgus_html(const ValgusResult& r, const std::string& body) {
+  std::string weakened;
+  for (const std::string& w : r.weakened) weakened += (weakened.empty() ? "" : ", ") + w;
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Valgus collapse: " +
+      esc(body) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  h += "<h1>Valgus collapse: weak hip abductors and external rotators</h1>\n<p>" + esc(body) +
+       ", stance side " + std::string(r.side == Side::Right ? "right" : "left") +
+       "; weakened: " + esc(weakened) +
+       ". At each strength the simulator looks for the smallest collapse (the stance hip adducting and "
+       "rotating "
+       "internally together, the foot flat and in place, the trunk as upright as before) that static "
+       "optimization balances with the muscles alone.</p>\n";
+  std::vector<PlotSeries> series;
+  for (const ValgusCurve& c : r.curves) {
+    PlotSeries s{to_string(c.task) + ": knee frontal moment (N m)", {}, {}};
+    for (const ValgusPoint& p : c.points)
+      if (p.found) {
+        s.x.push_back(p.strength);
+        s.y.push_back(p.knee_frontal_moment_nm);
+      }
+    if (!s.x.empty()) series.push_back(s);
+  }
+  if (!series.empty()) {
+    PlotOptions po;
+    po.title = "Knee frontal-plane reaction moment of the posture found";
+    po.x_label = "strength of the weakened muscles";
+    po.y_label = "N m (about the tibia's AP axis)";
+    po.markers = true;
+    po.legend_width = 300.0;
+    h += svg_line_plot(series, po);
+  }
+  for (const ValgusCurve& c : r.curves) {
+    h += "<h3>" + esc(to_string(c.task)) + "</h3>\n<p class=\"note\">" + esc(c.description) +
+         "</p>\n<table>\n<tr><th>strength</th><th>hip adduction change (&deg;)</th><th>internal rotation "
+         "change "
+         "(&deg;)</th><th>knee medial shift (cm)</th><th>knee frontal moment (N&middot;m)</th><th>change "
+         "(N&middot;m)</th><th>abductors</th><th>deep six</th><th>max activation</th><th>hip contact "
+         "(BW)</th><th>upright would need (N&middot;m)</th></tr>\n";
+    for (const ValgusPoint& p : c.points) {
+      h += "<tr><td>" + fmt("%.2f", p.strength) + "</td>";
+      if (!p.found) {
+        h += "<td class=\"bad\" colspan=\"9\">no static posture: " + esc(p.note) + "</td><td>" +
+             fmt("%.1f", p.upright_reserve_nm) + "</td></tr>\n";
+        continue;
+      }
+      h += "<td>" + fmt("%.1f", p.hip_adduction_change_deg) + "</td><td>" +
+           fmt("%.1f", p.hip_rotation_change_deg) + "</td><td>" + fmt("%.1f", p.knee_medial_change_cm) +
+           "</td><td>" + fmt("%.1f", p.knee_frontal_moment_nm) + "</td><td>" +
+           fmt("%+.1f", p.knee_frontal_moment_change_nm) + "</td><td>" + fmt("%.2f", p.abductor_activation) +
+           "</td><td>" + fmt("%.2f", p.deep_six_activation) + "</td><td>" + fmt("%.2f", p.max_activation) +
+           " " + esc(p.max_activation_muscle) + "</td><td>" + fmt("%.2f", p.hip_contact_bw) + "</td><td>" +
+           fmt("%.1f", p.upright_reserve_nm) + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
+  h += "<h2>How to read it</h2>\n<p>A collapse of the knee inwards does not move the weight above the hip, "
+       "so it "
+       "does not make the hip's moments smaller; it only stretches the weakened muscles. Where no collapse "
+       "holds, the body in this model must shift its weight (lean its trunk over the stance hip, see the "
+       "Trendelenburg simulation) or fail. See docs/dysfunction.md.</p>\n<p class=\"note\">Computed in " +
+       fmt("%.1f", r.seconds) + " s.</p>\n</body>\n</html>\n";
+  return h;
+}
+
 }  // namespace glutelab

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "glutelab/dysfunction/trendelenburg.hpp"
+#include "glutelab/dysfunction/valgus.hpp"
 
 namespace glutelab {
 
@@ -14,5 +15,8 @@ std::string render_trendelenburg_html(const TrendelenburgResult& result, const s
 
 /// The SVG plot of the curves: pelvic drop (cm) and trunk lean (deg) against abductor strength.
 std::string trendelenburg_svg(const TrendelenburgResult& result);
+
+/// The valgus result as one HTML page (a table per task and a plot of the knee frontal-plane moment).
+std::string render_valgus_html(const ValgusResult& result, const std::string& body);
 
 }  // namespace glutelab
