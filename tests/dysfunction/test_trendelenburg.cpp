@@ -24,15 +24,15 @@ const Model& model() {
 const TrendelenburgResult& result() {
   static const TrendelenburgResult r = [] {
     TrendelenburgOptions o;
-    o.strengths = {1.0, 0.7, 0.4, 0.2, 0.0};
-    o.scan_step_deg = 2.0;
-    o.tolerance_deg = 0.05;
+    o.strengths = {1.0, 0.4, 0.25, 0.0};
+    o.scan_step_deg = 2.5;
+    o.tolerance_deg = 0.1;
     return simulate_trendelenburg(model(), o);
   }();
   return r;
 }
 
-TEST(Trendelenburg, HealthyPostureAtFullStrength) {
+void check_HealthyPostureAtFullStrength() {
   ASSERT_EQ(result().curves.size(), 4u);
   for (const TrendelenburgCurve& c : result().curves) {
     const PosturePoint& full = c.points.front();
@@ -45,7 +45,7 @@ TEST(Trendelenburg, HealthyPostureAtFullStrength) {
   }
 }
 
-TEST(Trendelenburg, DeviationGrowsAsAbductorStrengthFalls) {
+void check_DeviationGrowsAsAbductorStrengthFalls() {
   for (const TrendelenburgCurve& c : result().curves) {
     SCOPED_TRACE(to_string(c.task) + " " + to_string(c.strategy));
     bool lost = false;
@@ -77,7 +77,7 @@ TEST(Trendelenburg, DeviationGrowsAsAbductorStrengthFalls) {
   }
 }
 
-TEST(Trendelenburg, PosturesAreInStaticEquilibrium) {
+void check_PosturesAreInStaticEquilibrium() {
   const double body_weight = model().total_mass_kg() * model().gravity.norm();
   int found = 0;
   for (const TrendelenburgCurve& c : result().curves)
@@ -88,7 +88,7 @@ TEST(Trendelenburg, PosturesAreInStaticEquilibrium) {
       EXPECT_GT(p.cop_margin_m, 0.0);
       EXPECT_LE(p.max_activation, 1.0 + 1e-9);
     }
-  EXPECT_GE(found, 12);
+  EXPECT_GE(found, 10);
   // The ground reaction balances gravity (still stance) or gravity and the CoM's acceleration (mid-stance).
   for (StanceTask t : {StanceTask::SingleLegStance, StanceTask::WalkingMidStance}) {
     const StanceSetup setup = stance_setup(model(), t, Side::Right);
@@ -110,7 +110,7 @@ TEST(Trendelenburg, PosturesAreInStaticEquilibrium) {
   }
 }
 
-TEST(Trendelenburg, VisibleDropThresholdIsBracketedByTheLevels) {
+void check_VisibleDropThresholdIsBracketedByTheLevels() {
   for (StanceTask t : {StanceTask::SingleLegStance, StanceTask::WalkingMidStance}) {
     const TrendelenburgCurve* drop = result().curve(t, TrendelenburgStrategy::PelvicDrop);
     ASSERT_NE(drop, nullptr);
@@ -121,7 +121,7 @@ TEST(Trendelenburg, VisibleDropThresholdIsBracketedByTheLevels) {
   }
 }
 
-TEST(Trendelenburg, PosturesAsAnOpenSimMotion) {
+void check_PosturesAsAnOpenSimMotion() {
   const TrendelenburgCurve* lean =
       result().curve(StanceTask::SingleLegStance, TrendelenburgStrategy::TrunkLean);
   const TimeTable t = trendelenburg_motion(model(), *lean);
@@ -133,6 +133,19 @@ TEST(Trendelenburg, PosturesAsAnOpenSimMotion) {
   EXPECT_NEAR(t.values(t.rows() - 1, bending),
               lean->points.back().q[model().coordinate_index("lumbar_bending")] * 180.0 / 3.141592653589793,
               1e-9);
+}
+
+// ctest runs every test in its own process: the checks on the shared run are grouped in two tests so that
+// the run is made twice, not five times.
+TEST(Trendelenburg, PosturesFromFullStrengthDownAsAnOpenSimMotion) {
+  check_HealthyPostureAtFullStrength();
+  check_DeviationGrowsAsAbductorStrengthFalls();
+  check_PosturesAsAnOpenSimMotion();
+}
+
+TEST(Trendelenburg, StaticEquilibriumAndTheVisibleDropThreshold) {
+  check_PosturesAreInStaticEquilibrium();
+  check_VisibleDropThresholdIsBracketedByTheLevels();
 }
 
 std::string error_of(const TrendelenburgOptions& o) {

@@ -23,15 +23,15 @@ const Model& model() {
 const ValgusResult& result() {
   static const ValgusResult r = [] {
     ValgusOptions o;
-    o.strengths = {1.0, 0.7, 0.4, 0.2, 0.0};
-    o.scan_step_deg = 2.0;
-    o.tolerance_deg = 0.05;
+    o.strengths = {1.0, 0.4, 0.0};
+    o.scan_step_deg = 4.0;
+    o.tolerance_deg = 0.1;
     return simulate_valgus(model(), o);
   }();
   return r;
 }
 
-TEST(Valgus, NoChangeAtFullStrength) {
+void check_NoChangeAtFullStrength() {
   ASSERT_EQ(result().curves.size(), 2u);
   for (const ValgusCurve& c : result().curves) {
     const ValgusPoint& full = c.points.front();
@@ -44,7 +44,7 @@ TEST(Valgus, NoChangeAtFullStrength) {
   }
 }
 
-TEST(Valgus, CollapseDoesNotShrinkAsStrengthFalls) {
+void check_CollapseDoesNotShrinkAsStrengthFalls() {
   for (const ValgusCurve& c : result().curves) {
     SCOPED_TRACE(to_string(c.task));
     bool lost = false;
@@ -64,7 +64,7 @@ TEST(Valgus, CollapseDoesNotShrinkAsStrengthFalls) {
   }
 }
 
-TEST(Valgus, PosturesAreInEquilibriumAndTheLandingLoadsTheKneeMore) {
+void check_PosturesAreInEquilibriumAndTheLandingLoadsTheKneeMore() {
   for (const ValgusCurve& c : result().curves)
     for (const ValgusPoint& p : c.points)
       if (p.found) {
@@ -79,6 +79,13 @@ TEST(Valgus, PosturesAreInEquilibriumAndTheLandingLoadsTheKneeMore) {
   const StaticPoseResult r = StaticPoseEvaluator(model(), setup.foot, o).evaluate(setup.q);
   EXPECT_NEAR(r.grf_n.y(), 2.0 * model().total_mass_kg() * model().gravity.norm(), 1e-6);
   EXPECT_TRUE(r.feasible);
+}
+
+// One test over the shared run (ctest runs each test in its own process).
+TEST(Valgus, NoChangeAtFullStrengthCollapseNeverShrinksLandingLoadsTheKneeMore) {
+  check_NoChangeAtFullStrength();
+  check_CollapseDoesNotShrinkAsStrengthFalls();
+  check_PosturesAreInEquilibriumAndTheLandingLoadsTheKneeMore();
 }
 
 std::string error_of(const ValgusOptions& o) {
