@@ -141,34 +141,42 @@ StanceSetup stance_setup(const Model& model, StanceTask task, Side side) {
       out.description = line;
       break;
     }
-    case StanceTask::SingleLegSquat:
+    case StanceTask::SingleLegSquat: {
+      // The catalogue's single-leg squat at its bottom (frame 5 of 11 is the middle of the hold).
+      ExerciseParameters p;
+      p.side = side;
+      p.frames_per_rep = 11;
+      const GeneratedExercise g = generate_exercise(model, "single_leg_squat", p);
+      out.q = settle(model, out.foot, Vec3::Zero(), g.motion.q.row(5).transpose(), to_string(task));
+      out.description =
+          "the single_leg_squat exercise's bottom posture held still: stance knee 75 deg, pelvis tilted 30 "
+          "deg "
+          "forward, free leg forward (hip 45 deg, knee 30 deg), arms 60 deg forward";
+      break;
+    }
     case StanceTask::Landing: {
-      // From the single-leg stance: the stance knee bent, the trunk inclined forward by the pelvis, the free
-      // leg held forward; the stance leg re-solved (foot flat, centre of pressure at mid-foot).
+      // From the single-leg stance: the stance knee bent 30 deg, the pelvis tilted 10 deg forward; the stance
+      // leg re-solved (foot flat, centre of pressure at mid-foot).
       ExerciseParameters p;
       p.side = side;
       p.depth = 1.0 / 3.0;
       p.frames_per_rep = 11;
       const GeneratedExercise g = generate_exercise(model, "single_leg_stance", p);
       Eigen::VectorXd q = g.motion.q.row(5).transpose();
-      const bool squat = task == StanceTask::SingleLegSquat;
-      q[coordinate(model, "knee_angle" + st)] = (squat ? 60.0 : 30.0) * kDeg;
-      q[coordinate(model, "pelvis_tilt")] = (squat ? -25.0 : -10.0) * kDeg;
-      q[coordinate(model, "hip_flexion" + st)] = (squat ? 55.0 : 25.0) * kDeg;  // starting guess
-      q[coordinate(model, "ankle_angle" + st)] = (squat ? 25.0 : 12.0) * kDeg;  // starting guess
-      q[coordinate(model, "hip_flexion" + sw)] = (squat ? 35.0 : 30.0) * kDeg;
-      q[coordinate(model, "knee_angle" + sw)] = (squat ? 30.0 : 50.0) * kDeg;
-      for (const char* arm : {"arm_flex_r", "arm_flex_l"})
-        q[coordinate(model, arm)] = (squat ? 45.0 : 20.0) * kDeg;
-      // Landing: the body decelerating its fall at 1 g, so the floor pushes with twice the body weight.
-      if (!squat) out.acceleration_mps2 = Vec3(0.0, model.gravity.norm(), 0.0);
+      q[coordinate(model, "knee_angle" + st)] = 30.0 * kDeg;
+      q[coordinate(model, "pelvis_tilt")] = -10.0 * kDeg;
+      q[coordinate(model, "hip_flexion" + st)] = 25.0 * kDeg;  // starting guess
+      q[coordinate(model, "ankle_angle" + st)] = 12.0 * kDeg;  // starting guess
+      q[coordinate(model, "hip_flexion" + sw)] = 30.0 * kDeg;
+      q[coordinate(model, "knee_angle" + sw)] = 50.0 * kDeg;
+      for (const char* arm : {"arm_flex_r", "arm_flex_l"}) q[coordinate(model, arm)] = 20.0 * kDeg;
+      // The body decelerating its fall at 1 g, so the floor pushes with twice the body weight.
+      out.acceleration_mps2 = Vec3(0.0, model.gravity.norm(), 0.0);
       out.q = settle(model, out.foot, out.acceleration_mps2, q, to_string(task));
-      out.description = squat ? "single-leg squat held at its bottom: stance knee 60 deg, pelvis tilted 25 "
-                                "deg forward, free leg "
-                                "forward (hip 35 deg, knee 30 deg), arms 45 deg forward"
-                              : "landing-like loading: single-leg stance at 30 deg of knee flexion, pelvis "
-                                "tilted 10 deg forward, "
-                                "the body decelerating at 1 g (ground reaction 2 body weights, vertical)";
+      out.description =
+          "landing-like loading: single-leg stance at 30 deg of knee flexion, pelvis tilted 10 deg forward, "
+          "the "
+          "body decelerating at 1 g (ground reaction 2 body weights, vertical)";
       break;
     }
   }
