@@ -38,6 +38,8 @@ nlohmann::json point_json(const PosturePoint& p) {
                       {"note", p.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.note)},
                       {"upright_reserve_Nm", p.upright_reserve_nm},
                       {"upright_reserve_coordinate", p.upright_reserve_coordinate},
+                      {"limit_deviation_deg", p.limit_deviation_deg},
+                      {"limit_reserve_Nm", p.limit_reserve_nm},
                       {"evaluations", p.evaluations},
                       {"seconds", p.seconds}};
   if (!p.found) return j;
@@ -135,8 +137,9 @@ void print_result(const TrendelenburgResult& r) {
                 "glmed", "glmin", "max a", "hip BW", "time", "upright");
     for (const PosturePoint& p : c.points) {
       if (!p.found) {
-        std::printf("%8.2f no static posture: %s (upright needs %.1f N m)\n", p.strength, p.note.c_str(),
-                    p.upright_reserve_nm);
+        std::printf("%8.2f no static posture: %s (upright needs %.1f N m, %.0f deg needs %.1f N m)\n",
+                    p.strength, p.note.c_str(), p.upright_reserve_nm, p.limit_deviation_deg,
+                    p.limit_reserve_nm);
         continue;
       }
       std::printf("%8.2f %7.2f %6.1f° %6.1f° %6.1f° %7.1f %6.2f %6.2f %6.2f %8.2f %5.2fs %6.1fNm\n",

@@ -41,8 +41,10 @@ std::string curve_table(const TrendelenburgCurve& c) {
   for (const PosturePoint& p : c.points) {
     h += "<tr><td>" + fmt("%.2f", p.strength) + "</td>";
     if (!p.found) {
-      h += "<td class=\"bad\" colspan=\"11\">no static posture: " + esc(p.note) + "</td><td>" +
-           fmt("%.1f", p.upright_reserve_nm) + "</td><td>" + fmt("%.2f", p.seconds) + "</td></tr>\n";
+      h += "<td class=\"bad\" colspan=\"11\">no static posture: " + esc(p.note) + " (at " +
+           fmt("%.0f", p.limit_deviation_deg) + "&deg; it would still need " +
+           fmt("%.1f", p.limit_reserve_nm) + " N&middot;m)</td><td>" + fmt("%.1f", p.upright_reserve_nm) +
+           "</td><td>" + fmt("%.2f", p.seconds) + "</td></tr>\n";
       continue;
     }
     h += "<td>" + std::string(p.deviation_deg == 0.0 ? "healthy" : "adapted") + "</td><td>" +
@@ -170,8 +172,10 @@ std::string render_valgus_html(const ValgusResult& r, const std::string& body) {
     for (const ValgusPoint& p : c.points) {
       h += "<tr><td>" + fmt("%.2f", p.strength) + "</td>";
       if (!p.found) {
-        h += "<td class=\"bad\" colspan=\"9\">no static posture: " + esc(p.note) + "</td><td>" +
-             fmt("%.1f", p.upright_reserve_nm) + "</td></tr>\n";
+        h += "<td class=\"bad\" colspan=\"9\">no static posture: " + esc(p.note) + " (at " +
+             fmt("%.0f", p.limit_deviation_deg) + "&deg; it would still need " +
+             fmt("%.1f", p.limit_reserve_nm) + " N&middot;m)</td><td>" + fmt("%.1f", p.upright_reserve_nm) +
+             "</td></tr>\n";
         continue;
       }
       h += "<td>" + fmt("%.1f", p.hip_adduction_change_deg) + "</td><td>" +

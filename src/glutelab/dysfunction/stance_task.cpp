@@ -223,6 +223,7 @@ DeviationSearch smallest_workable_deviation(const std::function<std::optional<bo
     const double d = std::min(max, k * step);
     const std::optional<bool> ok = holds(d);
     ++out.evaluations;
+    if (ok) out.last_built = d;
     if (!ok) {
       out.note = why(d);
       return out;

@@ -69,6 +69,9 @@ struct PosturePoint {
   /// The reserve the healthy posture would need at this strength (0 when it still works), its coordinate.
   double upright_reserve_nm = 0.0;
   std::string upright_reserve_coordinate;
+  /// When not found: the largest deviation searched whose pose could be built, and the reserve it needs
+  /// (compare with upright_reserve_nm: whether deviating helped at all).
+  double limit_deviation_deg = 0.0, limit_reserve_nm = 0.0;
   int evaluations = 0;  ///< poses evaluated by the search
   double seconds = 0.0;
   Eigen::VectorXd q;  ///< the posture (model coordinates, SI), empty when not found

@@ -114,6 +114,10 @@ ValgusPoint run_level(const Model& model, const Plan& plan, double strength, con
   const StaticPoseResult upright = eval.evaluate(plan.setup->q);
   pt.upright_reserve_nm = upright.max_reserve_nm;
   pt.upright_reserve_coordinate = upright.max_reserve_coordinate;
+  if (!found.found && found.last_built > 0.0) {
+    pt.limit_deviation_deg = found.last_built / kDeg;
+    pt.limit_reserve_nm = eval.evaluate(posture(model, plan, found.last_built, nullptr)).max_reserve_nm;
+  }
   if (found.found) {
     pt.q = posture(model, plan, found.deviation, nullptr);
     const StaticPoseResult r = eval.evaluate(pt.q);

@@ -53,6 +53,9 @@ struct ValgusPoint {
   double residual_bw_m = 0.0;
   double upright_reserve_nm = 0.0;  ///< what the healthy posture would need at this strength
   std::string upright_reserve_coordinate;
+  /// When not found: the largest deviation searched whose pose could be built, and the reserve it needs
+  /// (compare with upright_reserve_nm: whether deviating helped at all).
+  double limit_deviation_deg = 0.0, limit_reserve_nm = 0.0;
   int evaluations = 0;
   double seconds = 0.0;
   Eigen::VectorXd q;
