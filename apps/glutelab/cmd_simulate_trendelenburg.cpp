@@ -125,7 +125,7 @@ std::vector<double> strength_levels(const TrendelenburgArgs& a) {
   }
   std::vector<double> s;
   const int n = static_cast<int>(std::floor(1.0 / step + 1e-9));
-  for (int k = 0; k <= n; ++k) s.push_back(std::max(0.0, 1.0 - k * step));
+  for (int k = 0; k <= n; ++k) s.push_back(std::max(0.0, std::round((1.0 - k * step) * 1e9) / 1e9));
   if (s.back() > 1e-12) s.push_back(0.0);
   return s;
 }
