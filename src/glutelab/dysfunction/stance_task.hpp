@@ -59,7 +59,7 @@ struct DeviationSearch {
   bool found = false;
   double deviation = 0.0;  ///< smallest d in [0, max] whose pose the muscles hold (bracket's upper end)
   int evaluations = 0;
-  std::string note;  ///< why nothing was found
+  std::string note;          ///< why nothing was found
   double last_built = -1.0;  ///< largest deviation of the walk whose pose could be built (-1: none)
 };
 /// Walks d = 0, step, 2 step, ... up to `max` until `holds(d)` is true, then bisects the last step down to
