@@ -11,6 +11,8 @@ void add_simulate_command(CLI::App& app) {
       "hip flexors) on the glute model and compare it with the healthy body");
   simulate->require_subcommand(1);
   // One line per simulator (cmd_simulate_*.cpp):
+  add_simulate_weak_command(*simulate);
+  add_simulate_tight_flexors_command(*simulate);
   add_simulate_trendelenburg_command(*simulate);
   add_simulate_valgus_command(*simulate);
 }

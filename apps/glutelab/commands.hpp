@@ -23,6 +23,13 @@ void add_report_command(CLI::App& app);
 /// `simulate`: the dysfunction simulator's parent command (cmd_simulate.cpp); its subcommands are added
 /// by the add_simulate_*_command functions below.
 void add_simulate_command(CLI::App& app);
+/// `simulate weak`: weak or inhibited muscles, the compensation report and the weakest feasible strength
+/// (cmd_simulate_weak.cpp).
+void add_simulate_weak_command(CLI::App& simulate);
+/// `simulate tight-flexors`: shortened hip flexors against the healthy body (cmd_simulate_tight_flexors.cpp).
+void add_simulate_tight_flexors_command(CLI::App& simulate);
+/// `claims`: the brief's claims, the model's numbers and verdicts, the published evidence (cmd_claims.cpp).
+void add_claims_command(CLI::App& app);
 /// `simulate trendelenburg`: pelvic drop or trunk lean as the stance abductors weaken
 /// (cmd_simulate_trendelenburg.cpp).
 void add_simulate_trendelenburg_command(CLI::App& simulate);
@@ -65,6 +72,8 @@ std::filesystem::path model_path_from_argument(const std::string& argument);
 /// The OpenSim joint-reaction tutorial walk (model, kinematics, loads, residual actuators) shipped for
 /// `bench`.
 std::filesystem::path default_bench_case();
+/// The claims report's curated published evidence (data/evidence/claims.json).
+std::filesystem::path default_evidence_path();
 void add_bench_command(CLI::App& app);
 
 }  // namespace glutelab::cli

@@ -25,4 +25,6 @@ std::filesystem::path default_bench_case() {
   return data_dir() / "cases" / "gait2392_walk_static_optimization";
 }
 
+std::filesystem::path default_evidence_path() { return data_dir() / "evidence" / "claims.json"; }
+
 }  // namespace glutelab::cli

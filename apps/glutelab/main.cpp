@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   glutelab::cli::add_sweep_command(app);
   glutelab::cli::add_report_command(app);
   glutelab::cli::add_simulate_command(app);
+  glutelab::cli::add_claims_command(app);
   glutelab::cli::add_run_command(app);
   glutelab::cli::add_bench_command(app);
   try {

@@ -382,5 +382,58 @@ TEST(RecordedMotion, WalkingExerciseIsAPeriodicGait) {
   }
 }
 
+// The generated walking keeps its feet still and needs centres of pressure on its soles: the pelvis path
+// is derived for this body's legs (the recorded one, replayed, slid the stance foot ~8 cm and needed
+// centres of pressure up to 0.4 m beside the foot). The total centre of pressure is kept on the soles; the
+// split between the feet in double support lets each foot's stray a little: measured up to 3.1 cm past
+// heel or toe tip and 5.5 cm beside the heel-toe line (a forefoot is ~10 cm wide). The bounds hold it
+// there (4 and 6 cm; it was 17 and 42 cm); the shear forces stay within those of real gait (< 0.3 BW).
+TEST(RecordedMotion, WalkingExerciseKeepsItsCentresOfPressureOnTheFeet) {
+  const Model model = read_osim(test::project_data("models/glutelab.osim"));
+  const std::vector<FootPoint> pts = foot_points(model);
+  for (const int frames : {50, 100}) {
+    SCOPED_TRACE(frames);
+    ExerciseParameters p;
+    p.frames_per_rep = frames;
+    const GeneratedExercise ex = generate_exercise(model, "walking", p);
+    const double weight = ex.body_mass_kg * -model.gravity.y();
+    State s(model);
+    double worst_along = -1.0, worst_across = -1.0, worst_shear = 0.0;
+    for (int f = 0; f < ex.frames(); ++f) {
+      s.q = ex.motion.q.row(f).transpose();
+      compute_positions(model, s);
+      for (std::size_t foot = 0; foot < 2; ++foot) {
+        const ExerciseLoad& load = ex.loads[foot];
+        const auto fu = static_cast<std::size_t>(f);
+        if (!load.active[fu] || load.force_n[fu].y() < 0.1 * weight) continue;
+        const Side side = foot == 0 ? Side::Right : Side::Left;
+        Vec3 heel = Vec3::Zero(), toe = Vec3::Zero();
+        for (const FootPoint& fp : pts) {
+          if (fp.side != side) continue;
+          if (fp.name.rfind("heel", 0) == 0) heel = point_in_ground(s, fp.body, fp.point_m);
+          if (fp.name.rfind("toe", 0) == 0) toe = point_in_ground(s, fp.body, fp.point_m);
+        }
+        Vec3 axis = toe - heel;
+        axis.y() = 0.0;
+        const double length = axis.norm();
+        axis /= length;
+        Vec3 d = load.point_m[fu] - heel;
+        d.y() = 0.0;
+        const double along = d.dot(axis);
+        worst_along = std::max({worst_along, -along, along - length});
+        worst_across = std::max(worst_across, std::abs(d.z() * axis.x() - d.x() * axis.z()));
+        worst_shear = std::max(worst_shear, std::hypot(load.force_n[fu].x(), load.force_n[fu].z()) / weight);
+      }
+    }
+    std::printf(
+        "walking, %d frames: centre of pressure up to %.3f m beyond heel or toe, %.3f m beside the "
+        "foot line; shear up to %.2f BW\n",
+        frames, worst_along, worst_across, worst_shear);
+    EXPECT_LT(worst_along, 0.04);
+    EXPECT_LT(worst_across, 0.06);
+    EXPECT_LT(worst_shear, 0.3);
+  }
+}
+
 }  // namespace
 }  // namespace glutelab

@@ -94,6 +94,33 @@ TEST(WorkAnalysis, BackSquat) {
   EXPECT_GT(r.groups[0].peak_activation, 0.0);  // gluteus maximus works
 }
 
+// The knee reaction, the hip force in the pelvis's axes and the lumbar moments the compensation report
+// compares: the pelvis-axes force has the femur-axes magnitude (a change of axes), the knee carries more
+// than body weight at the bottom of a squat, and the muscles' lumbar moment plus the lumbar reserve is the
+// inverse-dynamics moment (static optimization's equality, up to its tolerance).
+TEST(WorkAnalysis, KneeReactionHipForceDirectionAndLumbarMoments) {
+  const ExerciseWorkReport& r = report("back_squat");
+  ASSERT_EQ(r.hip_contact_pelvis_bw.rows(), r.frames);
+  ASSERT_EQ(r.hip_contact_pelvis_bw.cols(), 3);
+  for (int f = 0; f < r.frames; ++f)
+    EXPECT_NEAR(r.hip_contact_pelvis_bw.row(f).norm(), r.hip_contact_bw[f], 1e-9) << f;
+  // Standing at the start (a static frame) the pelvis pushes the femur mostly down.
+  EXPECT_LT(r.hip_contact_pelvis_bw(0, 1), -0.8 * r.hip_contact_bw[0]);
+  ASSERT_EQ(r.knee_reaction_bw.size(), r.frames);
+  EXPECT_DOUBLE_EQ(r.peak_knee_reaction_bw, r.knee_reaction_bw.maxCoeff());
+  EXPECT_GT(r.peak_knee_reaction_bw, 1.0);
+  EXPECT_LT(r.peak_knee_reaction_bw, 15.0);
+  ASSERT_EQ(r.lumbar_extension_moment_nm.size(), r.frames);
+  ASSERT_EQ(r.lumbar_extension_muscle_moment_nm.size(), r.frames);
+  const double peak_net = r.lumbar_extension_moment_nm.cwiseAbs().maxCoeff();
+  EXPECT_GT(peak_net, 20.0);  // the trunk leans forward under the bar
+  const double reserve = r.reserve_fraction("lumbar_extension") * peak_net;
+  for (int f = 0; f < r.frames; ++f)
+    EXPECT_NEAR(r.lumbar_extension_muscle_moment_nm[f], r.lumbar_extension_moment_nm[f],
+                reserve + 0.01 * peak_net)
+        << f;
+}
+
 TEST(WorkAnalysis, GluteBridge) {
   const ExerciseWorkReport& r = report("glute_bridge");
   // With the hip neutral at the top and the knees over the ankles the muscles carry the whole hip
@@ -306,22 +333,22 @@ TEST(WorkAnalysis, EveryGeneratedExerciseNeedsReservesBelowFivePercentOfTheJoint
 }
 
 // Walking (a recorded gait cycle with ground reactions estimated from its motion) does not meet the 5 %
-// yet: 12 % of a hip's rotation moment (3.9 N m). Fitted frame by frame, the load jumped onto the
-// touching-down foot and took the stance hip's internal-rotation moment to ~30 N m (53 %); shares that
-// follow the previous frame's brought it here. Open problem (docs/exercises.md, "Recorded motions").
-// This test keeps every other requirement and bounds the reserve where it stands, so a change that makes
-// it worse fails; lower the bound as the estimate improves, and fold walking back into the test above
-// once it is under 5 %.
+// at every sampling yet: 3.1 % at 50 frames, 6.5 % at 100, 7.6 % at 60, all at a hip's rotation moment
+// (about 1 N m). It was 12 % (50 frames) and 27 % (100 frames, 70 N m at the ankle) before the pelvis path
+// was derived for the body's legs and the centre of pressure kept on the feet. Open problem
+// (docs/exercises.md, "Recorded motions"). This test keeps every other requirement and bounds the reserve
+// where it stands at 60 frames, so a change that makes it worse fails; lower the bound as the estimate
+// improves, and fold walking back into the test above once it is under 5 % at every sampling.
 TEST(WorkAnalysis, WalkingSolvesEveryFrameItsReserveIsAnOpenProblem) {
   ExerciseParameters p;
-  p.frames_per_rep = 50;
+  p.frames_per_rep = 60;
   const ExerciseWorkReport r = analyze_exercise_work(model(), generate_exercise(model(), "walking", p));
   std::printf("walking reserves up to %.4f of the joint moment (%s, %.2f N m)\n", r.max_reserve_fraction,
               r.max_reserve_coordinate.c_str(), r.max_reserve_nm);
   EXPECT_EQ(r.converged_frames, r.frames);
   EXPECT_TRUE(r.activation.allFinite());
   EXPECT_LT(r.max_pelvis_residual, 1e-6);  // the estimated loads balance the body exactly
-  EXPECT_LT(r.max_reserve_fraction, 0.15) << r.max_reserve_coordinate;
+  EXPECT_LT(r.max_reserve_fraction, 0.09) << r.max_reserve_coordinate;
 }
 
 }  // namespace

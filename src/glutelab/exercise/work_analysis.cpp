@@ -188,6 +188,8 @@ ExerciseWorkReport analyze_exercise_work(const Model& model, const GeneratedExer
   const int hip_rot = require_coordinate(m, "hip_rotation" + sfx);
   const int knee = require_coordinate(m, "knee_angle" + sfx);
   so.record_moment_arms = {hip_flex, hip_add, hip_rot, knee};
+  const int lumbar = m.coordinate_index("lumbar_extension");
+  if (lumbar >= 0) so.record_moment_arms.push_back(lumbar);
   // The exercise's own speeds and accelerations (exact for generated ones, the filtered splines' for
   // recorded ones): the contact loads were made with them, so the pelvis needs no residual. Re-deriving
   // them with the tools' splines left pelvis residuals of 2.5 N (generated) to 57 N (recorded, at the ends).
@@ -290,6 +292,10 @@ ExerciseWorkReport analyze_exercise_work(const Model& model, const GeneratedExer
                            r.muscle_names, sfx, in);
   }
   for (auto& g : r.groups) g.hip_extension_share = r.hip_extension.group_share(g.group);
+  if (lumbar >= 0) {  // recorded after the four above
+    r.lumbar_extension_moment_nm = tau.col(lumbar);
+    r.lumbar_extension_muscle_moment_nm = (arm[4].array() * r.force.array()).rowwise().sum().matrix();
+  }
 
   // Extensor work from the ID moments.
   struct WorkJoint {
@@ -334,16 +340,24 @@ ExerciseWorkReport analyze_exercise_work(const Model& model, const GeneratedExer
     requests.push_back({hip_joint, true, m.joints[static_cast<std::size_t>(hip_joint)].child_body});
   const bool knee_reaction = knee_adduction < 0 && knee_joint >= 0 && tibia >= 0;
   if (knee_reaction) requests.push_back({knee_joint, true, tibia});
+  // Last: the same hip force in the pelvis's axes (its direction relative to the pelvis).
+  if (hip_joint >= 0)
+    requests.push_back({hip_joint, true, m.joints[static_cast<std::size_t>(hip_joint)].parent_body});
   if (!requests.empty() && F > 0) {
     const JointReactionResult jr = joint_reactions(m, sor, &loads, requests);
+    const double body_weight_n = m.total_mass_kg() * m.gravity.norm();
     if (hip_joint >= 0) {  // the pelvis's force on the femur, in body weights
-      r.hip_contact_bw = jr.values.leftCols(3).rowwise().norm() / (m.total_mass_kg() * m.gravity.norm());
+      r.hip_contact_bw = jr.values.leftCols(3).rowwise().norm() / body_weight_n;
       Eigen::Index peak = 0;
       r.peak_hip_contact_bw = r.hip_contact_bw.maxCoeff(&peak);
       r.peak_hip_contact_time_s = r.time_s[static_cast<std::size_t>(peak)];
+      r.hip_contact_pelvis_bw = jr.values.middleCols(jr.values.cols() - 9, 3) / body_weight_n;
     }
     if (knee_reaction) {
-      const Eigen::Index col = hip_joint >= 0 ? 9 + 3 : 3;
+      const Eigen::Index first = hip_joint >= 0 ? 9 : 0;
+      r.knee_reaction_bw = jr.values.middleCols(first, 3).rowwise().norm() / body_weight_n;
+      r.peak_knee_reaction_bw = r.knee_reaction_bw.maxCoeff();
+      const Eigen::Index col = first + 3;
       r.peak_knee_frontal_moment_nm = jr.values.col(col).cwiseAbs().maxCoeff();
       r.knee_frontal_moment_source = "reaction moment of " +
                                      m.joints[static_cast<std::size_t>(knee_joint)].name + " on tibia" + sfx +

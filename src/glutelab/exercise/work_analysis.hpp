@@ -108,6 +108,17 @@ struct ExerciseWorkReport {
   /// anteroposterior (x) axis: the frontal-plane moment the joint structures (not the muscles) carry.
   double peak_knee_frontal_moment_nm = 0.0;
   std::string knee_frontal_moment_source;
+  /// The same working-side hip contact force in the pelvis's axes (x anterior, y superior, z to the
+  /// right), body weights, frames x 3: its direction relative to the pelvis.
+  Eigen::MatrixXd hip_contact_pelvis_bw;
+  /// Magnitude of the working-side knee joint's reaction force on the tibia, body weights, per frame
+  /// (empty when the model has no walker_knee/knee joint), and its peak.
+  Eigen::VectorXd knee_reaction_bw;
+  double peak_knee_reaction_bw = 0.0;
+  /// Lumbar extension moment (N m, + extension) per frame: the inverse-dynamics moment, and the part
+  /// the muscles produce (moment arm x force summed over every muscle, antagonists negative). Empty
+  /// when the model has no lumbar_extension coordinate.
+  Eigen::VectorXd lumbar_extension_moment_nm, lumbar_extension_muscle_moment_nm;
   int frames = 0, converged_frames = 0;
   /// Largest ratio peak |reserve| / peak |net moment| over the non-pelvis coordinates whose peak net
   /// moment is at least 5 N m, its coordinate and the reserve's peak (N m).
