@@ -24,7 +24,7 @@ struct TrendelenburgArgs {
   std::vector<double> strengths;
   std::optional<double> step;
   std::vector<std::string> tasks;
-  double max_drop_deg = 25.0, max_lean_deg = 40.0, scan_step_deg = 1.0, tolerance_deg = 0.01;
+  double max_drop_deg = 25.0, max_lean_deg = 50.0, scan_step_deg = 1.0, tolerance_deg = 0.01;
   std::string out = "glutelab-output/simulate/trendelenburg";
 };
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "glutelab/dysfunction/impairment.hpp"
+#include "glutelab/exercise/walking_cycle.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
 #include "glutelab/model/muscle_groups.hpp"
 
@@ -14,6 +15,7 @@ namespace glutelab {
 namespace {
 
 constexpr double kDeg = 0.017453292519943295;
+constexpr double kPi = 3.141592653589793;
 
 std::string sfx(Side side) { return side == Side::Right ? "_r" : "_l"; }
 
@@ -126,18 +128,32 @@ StanceSetup stance_setup(const Model& model, StanceTask task, Side side) {
       }
       if (best < 0) throw std::runtime_error("stance task: the walking cycle has no single-support frame");
       const auto b = static_cast<std::size_t>(best);
-      const double dt = g.motion.time_s[b + 1] - g.motion.time_s[b];
-      out.acceleration_mps2 = (g.com_m[b + 1] - 2.0 * g.com_m[b] + g.com_m[b - 1]) / (dt * dt);
       out.cycle_fraction = g.motion.time_s[b] / g.motion.time_s.back();
+      // The centre of mass's mediolateral acceleration at that instant, from the recorded cycle (the
+      // generated walking re-derives the pelvis path for the legs): the first harmonic of the recorded
+      // pelvis's lateral path (the pelvis standing in for the centre of mass), differentiated twice. The
+      // stride's own fluctuations are noise at 1 % sampling, so only the first harmonic is kept.
+      const exercise_detail::WalkingCycle& cycle = exercise_detail::recorded_walking_cycle();
+      const std::size_t n = cycle.pelvis_tz_m.size() - 1;  // periodic: the last point repeats the first
+      double a1 = 0.0, b1 = 0.0;
+      for (std::size_t k = 0; k < n; ++k) {
+        const double angle = 2.0 * kPi * static_cast<double>(k) / static_cast<double>(n);
+        a1 += 2.0 / static_cast<double>(n) * cycle.pelvis_tz_m[k] * std::cos(angle);
+        b1 += 2.0 / static_cast<double>(n) * cycle.pelvis_tz_m[k] * std::sin(angle);
+      }
+      const double phase =
+          2.0 * kPi * (out.cycle_fraction + (side == Side::Left ? cycle.left_heel_strike : 0.0));
+      const double omega = 2.0 * kPi / cycle.duration_s;
+      out.acceleration_mps2 = Vec3(0.0, 0.0, -omega * omega * (a1 * std::cos(phase) + b1 * std::sin(phase)));
       out.q =
           settle(model, out.foot, out.acceleration_mps2, g.motion.q.row(best).transpose(), to_string(task));
       char line[256];
       std::snprintf(
           line, sizeof line,
-          "walking mid-stance (%.0f %% of the recorded cycle, swing foot passing the stance foot), "
-          "speeds zero, the centre of mass accelerating (%.2f, %.2f, %.2f) m/s^2 (forward, up, right)",
-          100.0 * out.cycle_fraction, out.acceleration_mps2.x(), out.acceleration_mps2.y(),
-          out.acceleration_mps2.z());
+          "walking mid-stance (%.0f %% of the cycle, swing foot passing the stance foot), speeds zero, "
+          "the centre of mass accelerating %.2f m/s^2 towards the %s (recorded cycle)",
+          100.0 * out.cycle_fraction, std::abs(out.acceleration_mps2.z()),
+          out.acceleration_mps2.z() > 0.0 ? "right" : "left");
       out.description = line;
       break;
     }

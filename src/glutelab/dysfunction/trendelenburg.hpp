@@ -33,7 +33,7 @@ struct TrendelenburgOptions {
   std::vector<double> strengths;
   std::vector<StanceTask> tasks{StanceTask::SingleLegStance, StanceTask::WalkingMidStance};
   double max_drop_deg = 25.0;   ///< pelvic-list search limit beyond the healthy posture, (0, 45]
-  double max_lean_deg = 40.0;   ///< lumbar-bending search limit, (0, 60]
+  double max_lean_deg = 50.0;   ///< lumbar-bending search limit, (0, 60]
   double scan_step_deg = 1.0;   ///< the search walks out in these steps, then bisects, (0, 5]
   double tolerance_deg = 0.01;  ///< width of the final bisection bracket, (0, scan_step_deg]
   int threads = 0;              ///< 0: all cores
