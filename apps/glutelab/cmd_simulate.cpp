@@ -13,6 +13,8 @@ void add_simulate_command(CLI::App& app) {
   // One line per simulator (cmd_simulate_*.cpp):
   add_simulate_weak_command(*simulate);
   add_simulate_tight_flexors_command(*simulate);
+  add_simulate_trendelenburg_command(*simulate);
+  add_simulate_valgus_command(*simulate);
 }
 
 }  // namespace glutelab::cli

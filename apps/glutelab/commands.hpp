@@ -30,6 +30,12 @@ void add_simulate_weak_command(CLI::App& simulate);
 void add_simulate_tight_flexors_command(CLI::App& simulate);
 /// `claims`: the brief's claims, the model's numbers and verdicts, the published evidence (cmd_claims.cpp).
 void add_claims_command(CLI::App& app);
+/// `simulate trendelenburg`: pelvic drop or trunk lean as the stance abductors weaken
+/// (cmd_simulate_trendelenburg.cpp).
+void add_simulate_trendelenburg_command(CLI::App& simulate);
+/// `simulate valgus`: hip adduction and rotation as the abductors and external rotators weaken
+/// (cmd_simulate_valgus.cpp).
+void add_simulate_valgus_command(CLI::App& simulate);
 
 /// Runs an AnalyzeTool setup (StaticOptimization, JointReaction); outputs go to `results_dir` when not empty.
 void run_analyze_setup(const std::filesystem::path& setup_file,

@@ -38,6 +38,10 @@ const std::vector<ExerciseInfo>& catalog_storage() {
        "Hinge on one leg, the free leg reaching back in line with the trunk, weight in the hands.",
        "hips square, hinge from the stance hip, back leg in line with the spine, soft stance knee",
        LoadPlacement::Hands, true, 4.0},
+      {"single_leg_squat", "Single-leg squat",
+       "Squat on one leg to about 70 degrees of knee flexion, the free leg held forward, and rise.",
+       "knee over the second toe, pelvis level, hips back, arms forward for balance", LoadPlacement::None,
+       true, 4.0},
       {"kettlebell_swing", "Kettlebell swing",
        "Swing a kettlebell from between the thighs to chest height with a hip snap, continuously.",
        "hike the bell back, hips back with shins vertical, snap the hips and squeeze the glutes, arms "
@@ -188,6 +192,8 @@ GeneratedExercise generate_exercise(const Model& model, const std::string& name,
     define_kettlebell_swing(G, resolved);
   else if (n == "single_leg_deadlift")
     define_single_leg_deadlift(G, resolved);
+  else if (n == "single_leg_squat")
+    define_single_leg_squat(G, resolved);
   else if (n == "step_up")
     define_step_up(G, resolved, placement);
   else if (n == "lateral_band_walk")

@@ -234,6 +234,7 @@ void define_squat(Generator& G, const ExerciseParameters& P, LoadPlacement place
 void define_hinge(Generator& G, const ExerciseParameters& P, bool conventional);
 void define_kettlebell_swing(Generator& G, const ExerciseParameters& P);
 void define_single_leg_deadlift(Generator& G, const ExerciseParameters& P);
+void define_single_leg_squat(Generator& G, const ExerciseParameters& P);
 void define_step_up(Generator& G, const ExerciseParameters& P, LoadPlacement placement);
 void define_lateral_band_walk(Generator& G, const ExerciseParameters& P);
 void define_squeeze(Generator& G, const ExerciseParameters& P);

@@ -38,6 +38,32 @@ void define_single_leg_deadlift(Generator& G, const ExerciseParameters& P) {
   };
 }
 
+// Single-leg squat: the stance knee bends 5 -> 75 deg while the trunk inclines (pelvis tilt -5 -> -30 deg)
+// so that the hips go back, the free leg held forward (hip 30 -> 45 deg, knee 30 deg), the arms reaching
+// forward (0 -> 60 deg) as a counterweight; solved as single-leg stance: the stance ankle puts the centre of
+// mass over mid-foot, the stance hip adduction over the foot's centre line, the stance hip flexion and
+// subtalar keep the sole flat. The pelvis stays level (list 0) and square (rotation 0).
+void define_single_leg_squat(Generator& G, const ExerciseParameters& P) {
+  const std::string st = P.side == Side::Right ? "_r" : "_l";
+  const std::string sw = P.side == Side::Right ? "_l" : "_r";
+  standing_single(G, P);
+  const Generator* g = &G;
+  const double depth = P.depth;
+  G.nominal = [g, depth, st, sw](double p, Eigen::VectorXd& q) {
+    const double d = depth * p;
+    const double knee = 5.0 + 70.0 * d, tilt = -5.0 - 25.0 * d;
+    set_deg(q, g->coord("pelvis_tilt"), tilt);
+    set_deg(q, g->coord("lumbar_extension"), 0.0);
+    set_deg(q, g->coord("knee_angle" + st), knee);
+    set_deg(q, g->coord("hip_flexion" + st), -tilt + 0.5 * knee);  // starting guess
+    set_deg(q, g->coord("ankle_angle" + st), 0.4 * knee);          // starting guess
+    set_deg(q, g->coord("hip_flexion" + sw), 30.0 + 15.0 * d);
+    set_deg(q, g->coord("knee_angle" + sw), 30.0);
+    set_deg(q, g->coord("ankle_angle" + sw), 0.0);
+    arms(*g, q, 60.0 * d, -8.0, 5.0);
+  };
+}
+
 // Step-up onto a box of height H (default 0.35 x leg length, the hip joint centre height standing: 0.30 m
 // for the built-in model's 0.86 m): the working foot flat on the box (the anchor), the trailing foot on the
 // floor behind, on the ball of its foot (0.46 x leg length behind the box foot's centre: 0.40 m). Phase 1
