@@ -28,6 +28,8 @@ struct ClaimsArgs {
   double load_kg = 0.0;
   int frames = 100;
   std::vector<double> ratios{0.9, 1.0, 1.1, 1.2};
+  std::vector<double> posture_strengths{1.0, 0.8, 0.6, 0.4, 0.3, 0.2, 0.1, 0.0};
+  bool no_posture = false;
   int threads = 0;
   std::string evidence;
   std::string out = "glutelab-output/claims";
@@ -103,6 +105,7 @@ void run_claims_command(const ClaimsArgs& a) {
   o.parameters.frames_per_rep = a.frames;
   o.work.threads = a.threads;
   o.femur_ratios = a.ratios;
+  o.posture_strengths = a.no_posture ? std::vector<double>{} : a.posture_strengths;
   validate_claims_options(body, o);  // before reading anything: a clear error for bad input
   const std::filesystem::path evidence_file =
       a.evidence.empty() ? default_evidence_path() : std::filesystem::path(a.evidence);
@@ -135,6 +138,7 @@ void run_claims_command(const ClaimsArgs& a) {
       {"load_kg", a.load_kg},
       {"frames_per_rep", a.frames},
       {"femur_ratios", a.ratios},
+      {"posture_strengths", a.no_posture ? std::vector<double>{} : a.posture_strengths},
       {"analyses", r.analyses},
       {"seconds", r.seconds},
       {"claims", claims},
@@ -182,6 +186,12 @@ void add_claims_command(CLI::App& app) {
   cmd->add_option("--ratios", a->ratios, "Thigh-to-shank ratios of the squat's femur sweep")
       ->delimiter(',')
       ->capture_default_str();
+  cmd->add_option("--posture-strengths", a->posture_strengths,
+                  "Abductor strength levels of the Trendelenburg and valgus simulations (claim c)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_flag("--no-posture", a->no_posture,
+                "Skip the Trendelenburg and valgus simulations (claim c then says they are pending)");
   cmd->add_option("--evidence", a->evidence,
                   "The published evidence file (default data/evidence/claims.json)");
   cmd->add_option("-j,--threads", a->threads, "Threads (0 = all cores)")

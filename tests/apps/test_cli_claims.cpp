@@ -23,7 +23,8 @@ const char* kSmall = "--frames 20 --ratios 1.0,1.2";
 
 TEST(CliClaims, JsonListsEveryClaimWithItsNumbersAndEvidence) {
   const auto out = test::temp_dir("cli_claims_json");
-  const RunResult r = run_cli(std::string("claims --json ") + kSmall + " -o " + out.string(), false);
+  const RunResult r =
+      run_cli(std::string("claims --json --no-posture ") + kSmall + " -o " + out.string(), false);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const nlohmann::json j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j, nlohmann::json::parse(std::ifstream(out / "claims.json")));
@@ -56,8 +57,10 @@ TEST(CliClaims, JsonListsEveryClaimWithItsNumbersAndEvidence) {
 
 TEST(CliClaims, TableHasOneLinePerClaim) {
   const auto out = test::temp_dir("cli_claims_table");
-  const RunResult r = run_cli(
-      std::string("claims --height 1.65 --mass 60 --sex female ") + kSmall + " -o " + out.string(), false);
+  const RunResult r =
+      run_cli(std::string("claims --height 1.65 --mass 60 --sex female --posture-strengths 1,0.2 ") + kSmall +
+                  " -o " + out.string(),
+              false);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* id :
        {"squat_quad_dominance", "hinges_lunges_beat_squat", "medius_pelvis_knee", "tight_flexors_glutes_off",
@@ -83,7 +86,7 @@ TEST(CliClaims, BadInputGivesOneErrorLine) {
         Case{"claims --mass 0", "mass"}, Case{"claims --ratios 0.2", "femur_ratios"},
         Case{"claims --frames 5", "frames_per_rep"}, Case{"claims --load -5", "--load"},
         Case{"claims -j -1", "--threads"}, Case{"claims --evidence " + missing.string(), "none.json"},
-        Case{"claims --bogus", "--bogus"}}) {
+        Case{"claims --bogus", "--bogus"}, Case{"claims --posture-strengths 1.5", "posture_strengths"}}) {
     const RunResult r = run_cli(c.args);
     EXPECT_NE(r.exit_code, 0) << c.args;
     const std::string line = error_line(r);

@@ -3,6 +3,8 @@
 // computed, not typed in); verdict rules that flip with their inputs; a self-contained page.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <cmath>
 #include <regex>
 #include <set>
@@ -32,6 +34,12 @@ BodyDescription body(double height_m, double mass_kg) {
 }
 
 /// Few frames and two femur ratios keep the run short; every claim is still computed.
+std::string fmt_strength(const char* prefix, double strength) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s%.2f", prefix, strength);
+  return buf;
+}
+
 ClaimsOptions small_options() {
   ClaimsOptions o;
   o.parameters.frames_per_rep = 20;
@@ -73,6 +81,7 @@ const ClaimsReport& other_run() {
   static const ClaimsReport r = [] {
     ClaimsOptions o = reduced_options();
     o.tight_flexor_shortening = 0.0;
+    o.posture_strengths = {};
     o.simulations.trendelenburg =
         TrendelenburgSummary{{1.0, 0.5, 0.2}, {0.0, 0.01, 0.03}, {0.0, 1.0, 3.0}, 0.2};
     o.simulations.tight_flexors = TightFlexorSummary{0.1, {{"glute_bridge", 0.05, 0.04, 4.0, 5.0}}, 6.0, 3.0};
@@ -81,11 +90,13 @@ const ClaimsReport& other_run() {
   return r;
 }
 
-/// Nothing supplied and the tight-flexor simulation switched off, on a reduced set of exercises.
+/// Nothing supplied and the tight-flexor and posture simulations switched off, on a reduced set of
+/// exercises.
 const ClaimsReport& pending_run() {
   static const ClaimsReport r = [] {
     ClaimsOptions o = reduced_options();
     o.tight_flexor_shortening = 0.0;
+    o.posture_strengths = {};
     return run_claims(model(), body(1.75, 75.0), o);
   }();
   return r;
@@ -139,6 +150,22 @@ TEST(Claims, EveryClaimHasAVerdictFiniteModelNumbersAndACitation) {
   for (const char* e : {"glute_bridge", "hip_thrust", "standing_glute_squeeze"})
     ASSERT_NE(simulated.model.number(std::string(e) + "_gluteus_maximus_top_tight"), nullptr) << e;
   EXPECT_GT(simulated.model.number("end_range_hip_extension_loss")->value, 0.0);
+  // By default the Trendelenburg and valgus simulations run too: claim (c) waits for nothing, and its
+  // trunk lean over the stance hip (where a lean holds) never shrinks as the abductors weaken.
+  const Claim& medius = claim(r, "medius_pelvis_knee");
+  EXPECT_TRUE(medius.model.pending.empty());
+  EXPECT_EQ(medius.model.verdict.checks.size(), 5u);  // three exercises, Trendelenburg, valgus
+  double previous_lean = 0.0;
+  int leans = 0;
+  for (double strength : {1.0, 0.8, 0.6, 0.4, 0.3, 0.2, 0.1, 0.0})
+    if (const ClaimNumber* n = medius.model.number(fmt_strength("trunk_lean_at_", strength))) {
+      EXPECT_GE(n->value, previous_lean - 1e-9) << strength;
+      previous_lean = n->value;
+      ++leans;
+    }
+  EXPECT_GE(leans, 2);
+  ASSERT_NE(medius.model.number("trunk_lean_at_1.00"), nullptr);
+  EXPECT_EQ(medius.model.number("trunk_lean_at_1.00")->value, 0.0);  // full strength: no lean
   // The glutes that cannot fire carry (almost) no active force; the hamstrings do more.
   const Claim& amnesia = claim(r, "gluteal_amnesia");
   for (const char* e : {"glute_bridge", "hip_thrust", "romanian_deadlift"}) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -12,6 +13,8 @@
 
 #include "glutelab/dysfunction/impairment.hpp"
 #include "glutelab/dysfunction/tight_hip_flexors.hpp"
+#include "glutelab/dysfunction/trendelenburg.hpp"
+#include "glutelab/dysfunction/valgus.hpp"
 #include "glutelab/exercise/femur_sweep.hpp"
 #include "glutelab/io/html_page.hpp"
 #include "glutelab/math/parallel.hpp"
@@ -185,8 +188,10 @@ ClaimVerdict verdict_medius(const MediusInputs& in) {
   if (in.trendelenburg) {
     const TrendelenburgSummary& t = *in.trendelenburg;
     double max_drop = 0.0, max_lean = 0.0;
-    for (double d : t.pelvic_drop_m) max_drop = std::max(max_drop, d);
-    for (double l : t.trunk_lean_deg) max_lean = std::max(max_lean, l);
+    for (double d : t.pelvic_drop_m)
+      if (std::isfinite(d)) max_drop = std::max(max_drop, d);
+    for (double l : t.trunk_lean_deg)
+      if (std::isfinite(l)) max_lean = std::max(max_lean, l);
     checks.push_back(
         {"weaker abductors give a visible pelvic drop (> 2 cm) or a trunk lean (> 5 deg)",
          t.visible_drop_strength.has_value() || max_drop > 0.02 || max_lean > 5.0,
@@ -413,6 +418,10 @@ void validate_claims_options(const BodyDescription& body, const ClaimsOptions& o
     throw std::invalid_argument("claims option 'tight_flexor_shortening' must be in [0, " +
                                 fmt("%g", kMaxFlexorShortening) + "], got " +
                                 fmt("%g", o.tight_flexor_shortening));
+  for (double v : o.posture_strengths)
+    if (!std::isfinite(v) || v < 0.0 || v > 1.0)
+      throw std::invalid_argument("claims option 'posture_strengths': each must be in [0, 1], got " +
+                                  fmt("%g", v));
   for (const auto& [what, v] :
        {std::pair<const char*, double>{"amnesia_activation_ceiling", o.amnesia_activation_ceiling},
         {"weak_side_strength", o.weak_side_strength}})
@@ -548,6 +557,109 @@ ClaimsReport run_claims(const Model& generic, const BodyDescription& body, const
           {fmt("tight hip flexors (shortening %.2f)", o.tight_flexor_shortening), e.what()});
     }
     rep.analyses += sim_total;
+  }
+  // (c) The Trendelenburg (single-leg stance) and valgus (single-leg squat) posture simulations, unless
+  // their results were supplied. A level where no static posture holds has no drop, lean or collapse:
+  // it is left out of the summaries and named in `posture_notes`.
+  std::optional<TrendelenburgSummary> trendelenburg = o.simulations.trendelenburg;
+  std::optional<ValgusSummary> valgus = o.simulations.valgus;
+  std::vector<std::string> posture_notes;
+  if (!o.posture_strengths.empty() && (!trendelenburg || !valgus)) {
+    int offset = rep.analyses;
+    auto progress_from = [&](const char* what) {
+      return [&, what](int d, int n) {
+        if (o.progress) o.progress(offset + d, offset + n, what);
+      };
+    };
+    if (!trendelenburg) {
+      TrendelenburgOptions t;
+      t.strengths = o.posture_strengths;
+      t.tasks = {StanceTask::SingleLegStance};
+      t.threads = o.work.threads;
+      t.progress = progress_from("Trendelenburg");
+      try {
+        const TrendelenburgResult tr = simulate_trendelenburg(healthy, t);
+        const TrendelenburgCurve* drop =
+            tr.curve(StanceTask::SingleLegStance, TrendelenburgStrategy::PelvicDrop);
+        const TrendelenburgCurve* lean =
+            tr.curve(StanceTask::SingleLegStance, TrendelenburgStrategy::TrunkLean);
+        TrendelenburgSummary sum;
+        std::vector<double> no_drop, no_lean;
+        constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+        double largest_drop_cm = 0.0;
+        for (std::size_t i = 0; drop && lean && i < drop->points.size() && i < lean->points.size(); ++i) {
+          const PosturePoint& d = drop->points[i];
+          const PosturePoint& l = lean->points[i];
+          if (!d.found) no_drop.push_back(d.strength);
+          if (!l.found) no_lean.push_back(l.strength);
+          if (!d.found && !l.found) continue;
+          sum.abductor_strength.push_back(d.strength);
+          sum.pelvic_drop_m.push_back(d.found ? 0.01 * d.pelvic_drop_cm : kNone);
+          sum.trunk_lean_deg.push_back(l.found ? l.deviation_deg : kNone);
+          if (d.found) largest_drop_cm = std::max(largest_drop_cm, d.pelvic_drop_cm);
+        }
+        // The curve's threshold is where a level (<= 2 cm) pelvis stops holding; it is a visible drop
+        // only when a posture with more drop then holds.
+        if (drop && largest_drop_cm > kVisibleDropCm && std::isfinite(drop->visible_drop_strength))
+          sum.visible_drop_strength = drop->visible_drop_strength;
+        if (drop && std::isfinite(drop->visible_drop_strength) && drop->visible_drop_strength > 0.0)
+          posture_notes.push_back(
+              fmt("Trendelenburg, single-leg stance: below abductor strength %.2f the pelvis "
+                  "cannot be held within 2 cm of level.",
+                  drop->visible_drop_strength));
+        auto list = [](const std::vector<double>& v) {
+          std::string out;
+          for (double x : v) out += (out.empty() ? "" : ", ") + fmt("%.2f", x);
+          return out;
+        };
+        if (!no_drop.empty())
+          posture_notes.push_back(
+              "Trendelenburg, single-leg stance: no static posture with a pelvic drop (up to " +
+              fmt("%.0f deg", t.max_drop_deg) + ") holds at abductor strength " + list(no_drop) + ".");
+        if (!no_lean.empty())
+          posture_notes.push_back("Trendelenburg, single-leg stance: no trunk lean (up to " +
+                                  fmt("%.0f deg", t.max_lean_deg) + ") holds at abductor strength " +
+                                  list(no_lean) + ".");
+        trendelenburg = sum;
+      } catch (const std::exception& e) {
+        rep.skipped.push_back({"Trendelenburg simulation", e.what()});
+      }
+      offset += static_cast<int>(2 * o.posture_strengths.size());
+      rep.analyses += static_cast<int>(2 * o.posture_strengths.size());
+    }
+    if (!valgus) {
+      ValgusOptions v;
+      v.strengths = o.posture_strengths;
+      v.tasks = {StanceTask::SingleLegSquat};
+      v.threads = o.work.threads;
+      v.progress = progress_from("valgus");
+      try {
+        const ValgusResult vr = simulate_valgus(healthy, v);
+        ValgusSummary sum;
+        std::vector<double> none;
+        for (const ValgusPoint& p : vr.curves.at(0).points) {
+          if (!p.found) {
+            none.push_back(p.strength);
+            continue;
+          }
+          sum.strength.push_back(p.strength);
+          sum.hip_adduction_change_deg.push_back(p.hip_adduction_change_deg);
+          sum.hip_internal_rotation_change_deg.push_back(p.hip_rotation_change_deg);
+          sum.knee_frontal_moment_change_nm.push_back(p.knee_frontal_moment_change_nm);
+        }
+        std::string levels;
+        for (double x : none) levels += (levels.empty() ? "" : ", ") + fmt("%.2f", x);
+        if (!none.empty())
+          posture_notes.push_back("Valgus, single-leg squat: no static posture (collapse up to " +
+                                  fmt("%.0f deg", v.max_collapse_deg) +
+                                  " of hip adduction) holds at abductor and external-rotator strength " +
+                                  levels + ".");
+        valgus = sum;
+      } catch (const std::exception& e) {
+        rep.skipped.push_back({"valgus simulation", e.what()});
+      }
+      rep.analyses += static_cast<int>(o.posture_strengths.size());
+    }
   }
   for (int i = 0; i < n_jobs; ++i)
     if (!reports[static_cast<std::size_t>(i)])
@@ -724,8 +836,8 @@ ClaimsReport run_claims(const Model& generic, const BodyDescription& body, const
         "force "
         "over the frames that need abduction, against the net moment from inverse dynamics).";
     MediusInputs in;
-    in.trendelenburg = o.simulations.trendelenburg;
-    in.valgus = o.simulations.valgus;
+    in.trendelenburg = trendelenburg;
+    in.valgus = valgus;
     ClaimPlot p;
     for (const std::string& e : o.abduction_exercises) {
       const ExerciseWorkReport* r = report(e, Side::Right, Variant::Healthy);
@@ -761,22 +873,42 @@ ClaimsReport run_claims(const Model& generic, const BodyDescription& body, const
     }
     if (in.trendelenburg) {
       const TrendelenburgSummary& t = *in.trendelenburg;
-      PlotSeries drop{"pelvic drop (cm)", {}, {}};
+      PlotSeries drop{"pelvic drop (cm), upright trunk", {}, {}},
+          lean{"trunk lean (deg), level pelvis", {}, {}};
       for (std::size_t i = 0; i < t.abductor_strength.size() && i < t.pelvic_drop_m.size(); ++i) {
+        if (!std::isfinite(t.pelvic_drop_m[i])) continue;  // no posture of this strategy holds
         drop.x.push_back(t.abductor_strength[i]);
         drop.y.push_back(100.0 * t.pelvic_drop_m[i]);
         num(c, fmt("pelvic_drop_at_%.2f", t.abductor_strength[i]),
             fmt("Trendelenburg: pelvic drop at abductor strength %.2f", t.abductor_strength[i]),
             t.pelvic_drop_m[i], "m");
       }
-      if (!drop.x.empty()) {
+      for (std::size_t i = 0; i < t.abductor_strength.size() && i < t.trunk_lean_deg.size(); ++i) {
+        if (!std::isfinite(t.trunk_lean_deg[i])) continue;
+        lean.x.push_back(t.abductor_strength[i]);
+        lean.y.push_back(t.trunk_lean_deg[i]);
+        num(c, fmt("trunk_lean_at_%.2f", t.abductor_strength[i]),
+            fmt("Trendelenburg: trunk lean over the stance hip at abductor strength %.2f",
+                t.abductor_strength[i]),
+            t.trunk_lean_deg[i], "deg");
+      }
+      if (t.visible_drop_strength)
+        num(c, "visible_drop_strength",
+            "Trendelenburg: abductor strength below which the pelvis drops > 2 cm", *t.visible_drop_strength,
+            "fraction");
+      if (!drop.x.empty() || !lean.x.empty()) {
         ClaimPlot d;
-        d.series = {drop};
-        d.line.title = "Trendelenburg: pelvic drop against abductor strength";
-        d.line.x_label = "abductor strength (fraction)";
-        d.line.y_label = "pelvic drop (cm)";
+        d.series = {drop, lean};
+        if (drop.x.empty()) d.series = {lean};
+        if (lean.x.empty()) d.series = {drop};
+        d.line.title = "Trendelenburg: pelvic drop and trunk lean against abductor strength";
+        d.line.x_label = "stance-side abductor strength (fraction)";
+        d.line.y_label = "cm / deg";
         d.line.markers = true;
-        d.caption = "From the Trendelenburg simulation.";
+        d.caption =
+            "Single-leg stance: the smallest pelvic drop (trunk upright) or trunk lean (pelvis level) "
+            "that the weakened body holds without reserves (glutelab simulate trendelenburg); levels "
+            "where no posture holds are left out.";
         c.model.plots.push_back(d);
       }
     } else {
@@ -784,19 +916,28 @@ ClaimsReport run_claims(const Model& generic, const BodyDescription& body, const
           "Pelvic drop and trunk lean against abductor strength: pending the Trendelenburg simulation "
           "(glutelab simulate trendelenburg).");
     }
-    if (in.valgus)
+    if (in.valgus) {
       for (std::size_t i = 0;
            i < in.valgus->strength.size() && i < in.valgus->knee_frontal_moment_change_nm.size(); ++i)
         num(c, fmt("knee_frontal_moment_change_at_%.2f", in.valgus->strength[i]),
             fmt("valgus: change in knee frontal-plane moment at strength %.2f", in.valgus->strength[i]),
             in.valgus->knee_frontal_moment_change_nm[i], "N m");
-    else
+      for (std::size_t i = 0;
+           i < in.valgus->strength.size() && i < in.valgus->hip_adduction_change_deg.size(); ++i)
+        num(c, fmt("hip_adduction_change_at_%.2f", in.valgus->strength[i]),
+            fmt("valgus: extra hip adduction at strength %.2f", in.valgus->strength[i]),
+            in.valgus->hip_adduction_change_deg[i], "deg");
+    } else {
       c.model.pending.push_back(
           "Hip adduction, internal rotation and knee frontal-plane moment with weak abductors and external "
           "rotators: pending the valgus simulation (glutelab simulate valgus).");
+    }
     c.model.limits = {
-        "A share of the moment says who carries it in the prescribed, level-pelvis movement; whether the "
-        "pelvis would drop with weaker muscles is what the Trendelenburg simulation answers."};
+        "The moment shares say who carries hip abduction in the prescribed, level-pelvis movements; the "
+        "Trendelenburg and valgus simulations let the posture change with strength, statically (held "
+        "postures, no momentum), with the muscles' own passive forces and no iliotibial band or hip "
+        "capsule."};
+    for (const std::string& note : posture_notes) c.model.limits.push_back(note);
     c.model.verdict = verdict_medius(in);
     rep.claims.push_back(std::move(c));
   }

@@ -131,9 +131,10 @@ struct AbductionShare {
 /// The Trendelenburg simulation's result (item 2), to be supplied by it: pelvic drop and trunk lean per
 /// stance-side abductor strength.
 struct TrendelenburgSummary {
-  std::vector<double> abductor_strength;        ///< factors, descending from 1
-  std::vector<double> pelvic_drop_m;            ///< at the iliac crest of the swing side
-  std::vector<double> trunk_lean_deg;           ///< towards the stance side
+  std::vector<double> abductor_strength;  ///< factors, descending from 1
+  std::vector<double> pelvic_drop_m;  ///< at the iliac crest of the swing side; NaN: no such posture holds
+  std::vector<double>
+      trunk_lean_deg;  ///< towards the stance side, beyond healthy; NaN: no such posture holds
   std::optional<double> visible_drop_strength;  ///< strength at which the drop exceeds 2 cm, if any
 };
 /// The valgus simulation's result (item 3), to be supplied by it: per abductor/external-rotator strength.
@@ -249,6 +250,10 @@ struct ClaimsOptions {
   /// Shortening of the hip flexors' optimal fiber length for claim (d)'s tight-flexor simulation, (0, 0.3];
   /// 0: not simulated (the claim then says it is pending).
   double tight_flexor_shortening = 0.10;
+  /// Strength levels of the Trendelenburg (single-leg stance) and valgus (single-leg squat) posture
+  /// simulations run for claim (c) unless their results were supplied; empty: not simulated (the claim
+  /// then says they are pending). Each in [0, 1].
+  std::vector<double> posture_strengths{1.0, 0.8, 0.6, 0.4, 0.3, 0.2, 0.1, 0.0};
   /// Called after each analysis (worker threads, one call at a time): done, total, what was finished.
   std::function<void(int done, int total, const std::string& what)> progress;
 };
