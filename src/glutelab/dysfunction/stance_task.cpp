@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "glutelab/dysfunction/impairment.hpp"
 #include "glutelab/exercise/walking_cycle.hpp"
+#include "glutelab/io/html_page.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
 #include "glutelab/model/muscle_groups.hpp"
 
@@ -297,6 +299,13 @@ std::string coordinate_out_of_range(const Model& model, const Eigen::VectorXd& q
     return buf;
   }
   return "";
+}
+
+void check_option_range(const char* option, double value, double lo, double hi, bool open_low) {
+  if (std::isfinite(value) && (open_low ? value > lo : value >= lo) && value <= hi) return;
+  throw std::invalid_argument(std::string(option) + " must be in " + (open_low ? "(" : "[") +
+                              format_number("%g", lo) + ", " + format_number("%g", hi) + "], got " +
+                              format_number("%g", value));
 }
 
 }  // namespace glutelab

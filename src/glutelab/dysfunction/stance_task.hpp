@@ -78,4 +78,8 @@ double group_activation(const Model& model, const Eigen::VectorXd& activation, c
 /// when all are inside.
 std::string coordinate_out_of_range(const Model& model, const Eigen::VectorXd& q);
 
+/// Throws std::invalid_argument "OPTION must be in [lo, hi], got V" ("(lo, hi]" when `open_low`) for a
+/// value outside the range or not finite: the posture simulations' option checks.
+void check_option_range(const char* option, double value, double lo, double hi, bool open_low);
+
 }  // namespace glutelab

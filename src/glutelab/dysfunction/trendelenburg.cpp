@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "glutelab/dysfunction/impairment.hpp"
+#include "glutelab/io/html_page.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
 #include "glutelab/math/parallel.hpp"
 
@@ -20,17 +21,7 @@ constexpr double kDeg = 0.017453292519943295;
 
 std::string sfx(Side side) { return side == Side::Right ? "_r" : "_l"; }
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-void check_range(const char* option, double v, double lo, double hi, bool open_low) {
-  if (std::isfinite(v) && (open_low ? v > lo : v >= lo) && v <= hi) return;
-  throw std::invalid_argument(std::string(option) + " must be in " + (open_low ? "(" : "[") + num(lo) + ", " +
-                              num(hi) + "], got " + num(v));
-}
+std::string num(double v) { return format_number("%g", v); }
 
 std::vector<double> levels(const TrendelenburgOptions& o) {
   std::vector<double> s = o.strengths;
@@ -232,7 +223,7 @@ std::string to_string(TrendelenburgStrategy strategy) {
 }
 
 void validate_trendelenburg_options(const TrendelenburgOptions& o) {
-  for (double s : o.strengths) check_range("strength", s, 0.0, 1.0, false);
+  for (double s : o.strengths) check_option_range("strength", s, 0.0, 1.0, false);
   std::vector<double> s = o.strengths;
   std::sort(s.begin(), s.end());
   if (std::adjacent_find(s.begin(), s.end()) != s.end())
@@ -244,10 +235,10 @@ void validate_trendelenburg_options(const TrendelenburgOptions& o) {
       throw std::invalid_argument(
           "task: Trendelenburg simulates single_leg_stance and walking_midstance, got '" + to_string(t) +
           "'");
-  check_range("max_drop_deg", o.max_drop_deg, 0.0, 45.0, true);
-  check_range("max_lean_deg", o.max_lean_deg, 0.0, 60.0, true);
-  check_range("scan_step_deg", o.scan_step_deg, 0.0, 5.0, true);
-  check_range("tolerance_deg", o.tolerance_deg, 0.0, o.scan_step_deg, true);
+  check_option_range("max_drop_deg", o.max_drop_deg, 0.0, 45.0, true);
+  check_option_range("max_lean_deg", o.max_lean_deg, 0.0, 60.0, true);
+  check_option_range("scan_step_deg", o.scan_step_deg, 0.0, 5.0, true);
+  check_option_range("tolerance_deg", o.tolerance_deg, 0.0, o.scan_step_deg, true);
   if (o.threads < 0) throw std::invalid_argument("threads must be >= 0, got " + std::to_string(o.threads));
 }
 
