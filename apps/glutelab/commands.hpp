@@ -13,6 +13,8 @@ void add_inspect_command(CLI::App& app);
 void add_muscle_analysis_command(CLI::App& app);
 void add_inverse_dynamics_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+/// `scale`: a model scaled to a body, written as .osim (cmd_scale_body.cpp).
+void add_scale_command(CLI::App& app);
 void add_static_optimization_commands(CLI::App& app);
 /// `exercises`, `analyze` and `rank` (cmd_exercises.cpp).
 void add_exercise_commands(CLI::App& app);

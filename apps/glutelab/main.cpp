@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   glutelab::cli::add_simulate_command(app);
   glutelab::cli::add_claims_command(app);
   glutelab::cli::add_run_command(app);
+  glutelab::cli::add_scale_command(app);
   glutelab::cli::add_bench_command(app);
   try {
     app.parse(argc, argv);

@@ -339,11 +339,148 @@ TEST(ScaleTool, WritesScaleSetMarkersAndStaticPose) {
   ASSERT_EQ(back.size(), r.model.markers.size());
   for (std::size_t i = 0; i < back.size(); ++i)
     EXPECT_LT((back[i].location_m - r.model.markers[i].location_m).norm(), 1e-15) << back[i].name;
-  // .osim outputs are not written, and the run says so.
-  int osim_warnings = 0;
-  for (const std::string& w : r.warnings)
-    if (w.find(".osim: not written") != std::string::npos) ++osim_warnings;
-  EXPECT_EQ(osim_warnings, 2);
+  // Both output models are written, and the run does not warn about them.
+  EXPECT_TRUE(fs::exists(out / "subject01_scaledOnly.osim"));
+  EXPECT_TRUE(fs::exists(out / "subject01_simbody.osim"));
+  for (const std::string& w : r.warnings) EXPECT_EQ(w.find(".osim: not written"), std::string::npos) << w;
+}
+
+/// The .osim files the run wrote, read back with glutelab.
+struct WrittenModels {
+  Model scaled_only, placed;
+  fs::path placed_file;
+};
+const WrittenModels& written_models() {
+  static const WrittenModels w = [] {
+    const fs::path out = test::temp_dir("scale_written_models");
+    const ScaleSetup setup = read_scale_setup(setup_path());
+    run_scale_tool(setup, options(out));
+    return WrittenModels{read_osim(out / "subject01_scaledOnly.osim"),
+                         read_osim(out / "subject01_simbody.osim"), out / "subject01_simbody.osim"};
+  }();
+  return w;
+}
+
+// The written model read back equals the in-memory result: the values are printed in the shortest form
+// that reads back exactly.
+TEST(ScaleTool, WrittenModelReadsBackAsTheScaledModel) {
+  if (!available()) GTEST_SKIP() << "shared data absent";
+  const Model& ours = gait_run().result.model;
+  const Model& back = written_models().placed;
+  EXPECT_EQ(back.name, "subject01");
+  ASSERT_EQ(back.bodies.size(), ours.bodies.size());
+  for (std::size_t b = 0; b < ours.bodies.size(); ++b) {
+    EXPECT_EQ(back.bodies[b].mass_kg, ours.bodies[b].mass_kg) << ours.bodies[b].name;
+    EXPECT_EQ(back.bodies[b].mass_center_m, ours.bodies[b].mass_center_m) << ours.bodies[b].name;
+    EXPECT_EQ(back.bodies[b].inertia_kg_m2, ours.bodies[b].inertia_kg_m2) << ours.bodies[b].name;
+  }
+  ASSERT_EQ(back.joints.size(), ours.joints.size());
+  for (std::size_t j = 0; j < ours.joints.size(); ++j) {
+    EXPECT_EQ(back.joints[j].X_parent_F.p, ours.joints[j].X_parent_F.p) << ours.joints[j].name;
+    EXPECT_EQ(back.joints[j].X_child_M.p, ours.joints[j].X_child_M.p) << ours.joints[j].name;
+    for (std::size_t k = 3; k < 6; ++k)
+      for (double q : {-2.0, -1.0, -0.3, 0.0, 0.2})
+        EXPECT_EQ(back.joints[j].axes[k].function.value(q), ours.joints[j].axes[k].function.value(q))
+            << ours.joints[j].name << " axis " << k;
+  }
+  ASSERT_EQ(back.markers.size(), ours.markers.size());
+  for (std::size_t i = 0; i < ours.markers.size(); ++i) {
+    EXPECT_EQ(back.markers[i].name, ours.markers[i].name);
+    EXPECT_EQ(back.markers[i].body, ours.markers[i].body) << ours.markers[i].name;
+    EXPECT_EQ(back.markers[i].location_m, ours.markers[i].location_m) << ours.markers[i].name;
+  }
+  ASSERT_EQ(back.muscles.size(), ours.muscles.size());
+  for (std::size_t m = 0; m < ours.muscles.size(); ++m) {
+    const Muscle &a = back.muscles[m], &b = ours.muscles[m];
+    EXPECT_EQ(a.optimal_fiber_length_m, b.optimal_fiber_length_m) << b.name;
+    EXPECT_EQ(a.tendon_slack_length_m, b.tendon_slack_length_m) << b.name;
+    EXPECT_EQ(a.max_isometric_force_N, b.max_isometric_force_N) << b.name;
+    ASSERT_EQ(a.path.points.size(), b.path.points.size()) << b.name;
+    for (std::size_t p = 0; p < b.path.points.size(); ++p) {
+      EXPECT_EQ(a.path.points[p].location_m, b.path.points[p].location_m) << b.name << " point " << p;
+      for (std::size_t k = 0; k < 3; ++k)
+        for (double q : {-1.5, -0.5, 0.0})
+          EXPECT_EQ(a.path.points[p].location_functions[k].value(q),
+                    b.path.points[p].location_functions[k].value(q))
+              << b.name << " point " << p;
+    }
+  }
+  for (std::size_t w = 0; w < ours.wrap_objects.size(); ++w) {
+    EXPECT_EQ(back.wrap_objects[w].X_body_wrap.p, ours.wrap_objects[w].X_body_wrap.p)
+        << ours.wrap_objects[w].name;
+    EXPECT_EQ(back.wrap_objects[w].dimensions_m, ours.wrap_objects[w].dimensions_m)
+        << ours.wrap_objects[w].name;
+  }
+  // ModelScaler's model has the same bodies but the markers before placement (scaled with their bodies).
+  const Model& scaled_only = written_models().scaled_only;
+  ASSERT_EQ(scaled_only.bodies.size(), ours.bodies.size());
+  for (std::size_t b = 0; b < ours.bodies.size(); ++b)
+    EXPECT_EQ(scaled_only.bodies[b].mass_kg, ours.bodies[b].mass_kg) << ours.bodies[b].name;
+  double moved = 0.0;
+  for (const Marker& m : scaled_only.markers)
+    for (const Marker& p : ours.markers)
+      if (p.name == m.name) moved = std::max(moved, (p.location_m - m.location_m).norm());
+  EXPECT_GT(moved, 0.01);  // placement moves the markers by centimetres
+}
+
+// The written model against OpenSim's own output model (OutputReference/subject01_simbody.osim), with the
+// tolerances of the in-memory comparison above (the reference prints its factors to 6 digits).
+TEST(ScaleTool, WrittenModelMatchesOpenSimsOutputModel) {
+  if (!available()) GTEST_SKIP() << "shared data absent";
+  const Model& back = written_models().placed;
+  const Model& ref = gait_run().reference;
+  double mass = 0.0, joint = 0.0, marker = 0.0, fiber = 0.0, tendon = 0.0;
+  for (const Body& b : ref.bodies) {
+    const int i = back.body_index(b.name);
+    ASSERT_GE(i, 0) << b.name;
+    mass = std::max(mass, std::abs(back.bodies[static_cast<std::size_t>(i)].mass_kg - b.mass_kg));
+  }
+  for (const Joint& j : ref.joints)
+    for (const Joint& o : back.joints)
+      if (o.name == j.name)
+        joint = std::max({joint, (o.X_parent_F.p - j.X_parent_F.p).cwiseAbs().maxCoeff(),
+                          (o.X_child_M.p - j.X_child_M.p).cwiseAbs().maxCoeff()});
+  ASSERT_EQ(back.markers.size(), ref.markers.size());
+  for (const Marker& m : ref.markers)
+    for (const Marker& o : back.markers)
+      if (o.name == m.name) {
+        EXPECT_EQ(o.body, m.body) << m.name;
+        marker = std::max(marker, (o.location_m - m.location_m).norm());
+      }
+  for (const Muscle& m : ref.muscles) {
+    const Muscle& o = back.muscles[static_cast<std::size_t>(back.muscle_index(m.name))];
+    fiber = std::max(fiber, std::abs(o.optimal_fiber_length_m / m.optimal_fiber_length_m - 1.0));
+    tendon = std::max(tendon, std::abs(o.tendon_slack_length_m / m.tendon_slack_length_m - 1.0));
+  }
+  // The attached geometry's scale factors: OpenSim's are the factors it applied, printed to 6 digits.
+  const auto reference = reference_factors();
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file(written_models().placed_file.c_str()));
+  double geometry = 0.0;
+  int meshes = 0;
+  for (pugi::xml_node body :
+       doc.child("OpenSimDocument").child("Model").child("BodySet").child("objects").children("Body")) {
+    const auto it = reference.find(body.attribute("name").value());
+    if (it == reference.end()) continue;
+    for (pugi::xml_node mesh : body.child("attached_geometry").children("Mesh")) {
+      Vec3 f;
+      ASSERT_EQ(std::sscanf(mesh.child_value("scale_factors"), "%lf %lf %lf", &f[0], &f[1], &f[2]), 3);
+      geometry = std::max(geometry, (f - it->second).cwiseAbs().maxCoeff());
+      ++meshes;
+    }
+  }
+  std::printf(
+      "written model vs OpenSim: mass %.2e kg, joint frames %.2e m, markers %.2e m, geometry scale factors "
+      "%.2e (%d meshes); muscle lengths: optimal fiber %.3f, tendon slack %.3f relative\n",
+      mass, joint, marker, geometry, meshes, fiber, tendon);
+  EXPECT_LT(mass, 1e-7);
+  EXPECT_LT(joint, 1e-6);
+  EXPECT_LT(marker, 2e-6);
+  EXPECT_GT(meshes, 12);
+  EXPECT_LT(geometry, 6e-6);
+  // The reference did not rescale muscle lengths (see Gait2392ScaledModelMatchesOpenSim); glutelab does.
+  EXPECT_LT(fiber, 0.17);
+  EXPECT_LT(tendon, 0.17);
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -36,10 +36,14 @@ TEST(CliScale, PrintsTheScaleFactorsAndWritesTheOutputs) {
       << r.output;
   EXPECT_NE(r.output.find("total mass 72.6000 kg"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("39 markers fitted over 61 frames"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("warning:"), std::string::npos);  // patella bodies, .osim outputs
+  EXPECT_NE(r.output.find("warning:"), std::string::npos);  // patella bodies
+  EXPECT_EQ(r.output.find("not written"), std::string::npos) << r.output;
   EXPECT_TRUE(fs::exists(out / "subject01_scaleSet_applied.xml"));
   EXPECT_TRUE(fs::exists(out / "subject01_static_output.mot"));
-  EXPECT_TRUE(fs::exists(out / "subject01_simbody_markers.xml"));  // stands in for the unwritten .osim
+  EXPECT_TRUE(fs::exists(out / "subject01_scaledOnly.osim"));  // ModelScaler's output_model_file
+  EXPECT_TRUE(fs::exists(out / "subject01_simbody.osim"));     // MarkerPlacer's output_model_file
+  EXPECT_NE(r.output.find("wrote " + (out / "subject01_simbody.osim").string()), std::string::npos);
+  EXPECT_FALSE(fs::exists(out / "subject01_simbody_markers.xml"));  // only when the .osim cannot be written
   EXPECT_TRUE(fs::exists(out / "subject01_scale.json"));
 }
 
@@ -89,6 +93,58 @@ TEST(CliScale, StrictRefusesBodiesTheModelLacks) {
   const std::string line = test::error_line(r);
   EXPECT_NE(line.find("subject01_Setup_Scale.xml:118:"), std::string::npos) << r.output;
   EXPECT_NE(line.find("'patella_r'"), std::string::npos) << r.output;
+}
+
+TEST(CliScale, ScaleWritesTheBodysModelAsOsim) {
+  const fs::path out = test::temp_dir("cli_scale_body");
+  const fs::path file = out / "tall.osim";
+  const test::RunResult r = test::run_cli(
+      "scale --height 1.90 --mass 92 --sex female --femur 0.48 --name tall -o " + file.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("femur_r"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("model tall: 92.0000 kg"), std::string::npos) << r.output;
+  ASSERT_TRUE(fs::exists(file));
+  // The written model loads in glutelab under its new name and weighs the body's mass.
+  const test::RunResult inspect = test::run_cli("inspect " + file.string() + " --json", false);
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.output;
+  const auto j = nlohmann::json::parse(inspect.output);
+  EXPECT_EQ(j.at("name"), "tall");
+  EXPECT_NEAR(j.at("total_mass_kg").get<double>(), 92.0, 1e-9);
+  const test::RunResult json =
+      test::run_cli("scale --height 1.60 --mass 55 --json -o " + (out / "short.osim").string(), false);
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  const auto s = nlohmann::json::parse(json.output);
+  EXPECT_NEAR(s.at("mass_kg").get<double>(), 55.0, 1e-9);
+  EXPECT_TRUE(fs::exists(out / "short.osim"));
+}
+
+// The written file is the scaled body: analysing it gives what analysing the body scaled in memory gives.
+TEST(CliScale, TheWrittenModelAnalysesLikeTheBodyItDescribes) {
+  const fs::path file = test::temp_dir("cli_scale_body_analyze") / "body.osim";
+  ASSERT_EQ(test::run_cli("scale --height 1.62 --mass 58 --sex female -o " + file.string()).exit_code, 0);
+  const test::RunResult from_file =
+      test::run_cli("analyze back_squat --frames 20 --json --model " + file.string(), false);
+  const test::RunResult in_memory =
+      test::run_cli("analyze back_squat --frames 20 --json --height 1.62 --mass 58 --sex female", false);
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.output;
+  ASSERT_EQ(in_memory.exit_code, 0) << in_memory.output;
+  auto a = nlohmann::json::parse(from_file.output), b = nlohmann::json::parse(in_memory.output);
+  a.erase("seconds");
+  b.erase("seconds");
+  EXPECT_FALSE(a.at("muscles").empty());
+  EXPECT_EQ(a, b);
+}
+
+TEST(CliScale, ScaleIntoAMissingFolderIsOneErrorLine) {
+  const fs::path out = test::temp_dir("cli_scale_body_err") / "missing" / "m.osim";
+  const test::RunResult r = test::run_cli("scale --height 1.75 --mass 70 -o " + out.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(test::error_line(r).find(out.string()), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out.parent_path()));
+  const test::RunResult tall = test::run_cli("scale --height 3.1 --mass 70 -o " +
+                                             (test::temp_dir("cli_scale_body_err2") / "m.osim").string());
+  EXPECT_NE(tall.exit_code, 0);
+  EXPECT_NE(test::error_line(tall).find("height"), std::string::npos) << tall.output;
 }
 
 }  // namespace

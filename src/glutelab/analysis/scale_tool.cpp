@@ -14,12 +14,16 @@
 
 #include "glutelab/io/input_error.hpp"
 #include "glutelab/io/osim_reader.hpp"
+#include "glutelab/io/osim_writer.hpp"
+#include "glutelab/io/osim_xml.hpp"
 #include "glutelab/kinematics/kinematics.hpp"
 #include "glutelab/kinematics/state.hpp"
 #include "glutelab/muscle/body_scaling.hpp"
 
 namespace glutelab {
 namespace {
+
+constexpr std::size_t kMaxModelBytes = 512ull * 1024ull * 1024ull;
 
 std::string num(double v) {
   char buf[64];
@@ -420,6 +424,7 @@ ScaleToolResult run_scale_tool(const ScaleSetup& setup, const ScaleToolOptions& 
   result.generic_mass_kg = model.total_mass_kg();
 
   const auto& ms = setup.model_scaler;
+  Model scaled_only;  // ModelScaler's output model, before marker placement
   if (ms.apply) {
     MarkerTable static_markers;
     const MarkerTable* markers = nullptr;
@@ -431,6 +436,7 @@ ScaleToolResult run_scale_tool(const ScaleSetup& setup, const ScaleToolOptions& 
         model_scaler_factors(model, setup, markers, &result.measurements, result.warnings, options.strict);
     model = scale_model_like_opensim(model, result.scales, setup.mass_kg, ms.preserve_mass_distribution);
     result.scaled = true;
+    if (!ms.output_model_file.empty() && options.write_files) scaled_only = model;
   } else {
     for (std::size_t b = 1; b < model.bodies.size(); ++b)
       result.scales.push_back({model.bodies[b].name, Vec3::Ones()});
@@ -450,23 +456,34 @@ ScaleToolResult run_scale_tool(const ScaleSetup& setup, const ScaleToolOptions& 
       write_text_atomically(target, text);
       result.written.push_back(target);
     };
-    // No .osim writer: in place of each output model, the files that carry its changes.
+    // The output models: the generic document with the scaled values (ModelScaler: before marker
+    // placement; MarkerPlacer: after). A document the writer cannot patch gets a warning, and the scale
+    // set and marker set files carry the changes instead.
     const auto& mp = setup.marker_placer;
+    OsimWriteOptions osim_options;
+    osim_options.source = model_file;
+    if (ms.apply)
+      for (const SegmentScale& s : result.scales) osim_options.geometry_scale_factors[s.body] = s.factors;
     const auto beside = [](const std::filesystem::path& osim, const char* suffix) {
       return osim.parent_path() / (osim.stem().string() + suffix);
     };
     std::filesystem::path scale_file = ms.output_scale_file, marker_file = mp.output_marker_file;
-    if (ms.apply && scale_file.empty() && !ms.output_model_file.empty())
-      scale_file = beside(ms.output_model_file, "_scaleset.xml");
-    if (result.placed && marker_file.empty() && !mp.output_model_file.empty())
-      marker_file = beside(mp.output_model_file, "_markers.xml");
-    for (const auto& osim : {ms.apply ? ms.output_model_file : std::filesystem::path{},
-                             result.placed ? mp.output_model_file : std::filesystem::path{}})
-      if (!osim.empty())
-        result.warnings.push_back(
-            output_path(osim, options).string() +
-            ": not written (glutelab does not write .osim files; the scale set and placed "
-            "marker set files carry the changes)");
+    auto write_model = [&](const std::filesystem::path& osim, const Model& m, std::filesystem::path& fallback,
+                           const char* suffix) {
+      if (osim.empty()) return;
+      std::string text;
+      try {
+        text = osim_document_text(m, read_text_file(model_file, kMaxModelBytes, "model"), model_file.string(),
+                                  osim_options);
+      } catch (const InputError& e) {
+        result.warnings.push_back(output_path(osim, options).string() + ": not written (" + e.what() + ")");
+        if (fallback.empty()) fallback = beside(osim, suffix);
+        return;
+      }
+      write(osim, text);
+    };
+    if (ms.apply) write_model(ms.output_model_file, scaled_only, scale_file, "_scaleset.xml");
+    if (result.placed) write_model(mp.output_model_file, model, marker_file, "_markers.xml");
     if (ms.apply) write(scale_file, scale_set_xml(result.scales, model.name + "_scaleset"));
     if (result.placed) {
       write(marker_file, marker_set_xml(model));

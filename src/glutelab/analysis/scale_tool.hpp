@@ -104,8 +104,10 @@ struct ScaleToolResult {
 };
 
 /// Runs a ScaleTool setup: reads the generic model and marker set, scales, places markers and writes
-/// the scale set (output_scale_file), marker set (output_marker_file) and static pose
-/// (output_motion_file). glutelab cannot write .osim files: output_model_file entries get a warning.
+/// the scale set (output_scale_file), marker set (output_marker_file), static pose (output_motion_file)
+/// and the models (io/osim_writer.hpp): ModelScaler's output_model_file scaled, MarkerPlacer's also
+/// with the placed markers, both with the attached geometry scaled. A generic document the writer
+/// cannot patch (3.x-era) gets a warning and `<model stem>_scaleset.xml` / `_markers.xml` instead.
 ScaleToolResult run_scale_tool(const ScaleSetup& setup, const ScaleToolOptions& options = {});
 
 /// OpenSim <ScaleSet> document for the factors (ground first with factor 1).

@@ -519,6 +519,7 @@ int OsimReader::offset_frame_index(xml_node node, std::vector<const void*>& visi
   frame.path = path_of_[node.internal_object()];
   frame.body = parent_frame.body;
   frame.X_body_frame = parent_frame.X_body_frame * X_parent_offset;
+  frame.parent = parent_index;
   const int index = static_cast<int>(model_.frames.size());
   model_.frames.push_back(frame);
   frame_of_node_[node.internal_object()] = index;
@@ -991,6 +992,7 @@ void OsimReader::read_markers() {
     const int frame = frame_ref(node, frame_element);
     const auto& f = model_.frames[static_cast<std::size_t>(frame)];
     marker.body = f.body;
+    marker.frame = frame;
     marker.location_m = f.X_body_frame.apply(doc_.child_vec3(node, "location", Vec3::Zero()));
     marker.fixed = doc_.child_bool(node, "fixed", false);
     model_.markers.push_back(marker);
@@ -1031,6 +1033,7 @@ void OsimReader::read_wrap_object(xml_node node, int frame) {
   }
   const auto& f = model_.frames[static_cast<std::size_t>(frame)];
   w.body = f.body;
+  w.frame = frame;
   w.X_body_wrap = f.X_body_frame * offset_transform(doc_.child_vec3(node, "translation", Vec3::Zero()),
                                                     doc_.child_vec3(node, "xyz_body_rotation", Vec3::Zero()));
   w.active = doc_.child_bool(node, "active", true);
@@ -1098,6 +1101,7 @@ GeometryPath OsimReader::read_path(xml_node path_node) {
     const int frame = frame_ref(node, frame_element);
     const auto& f = model_.frames[static_cast<std::size_t>(frame)];
     p.body = f.body;
+    p.frame = frame;
     const Vec3 location = doc_.child_vec3(node, "location", Vec3::Zero());
     p.location_m = f.X_body_frame.apply(location);
     if (is(node, "PathPoint")) {

@@ -279,6 +279,7 @@ std::vector<Marker> read_marker_set(const std::filesystem::path& file, const Mod
       doc.fail(node, "marker '" + m.name + "' is on '" + frame + "', which model '" + model.name + "' lacks");
     const Frame& fr = model.frames[static_cast<std::size_t>(f)];
     m.body = fr.body;
+    m.frame = f;
     m.location_m = fr.X_body_frame.apply(doc.child_vec3(node, "location", Vec3::Zero()));
     m.fixed = doc.child_bool(node, "fixed", false);
     markers.push_back(m);

@@ -29,6 +29,7 @@ struct Frame {
   std::string path;             ///< absolute component path, e.g. "/jointset/hip_r/pelvis_offset"
   int body = 0;                 ///< index into Model::bodies
   Transform X_body_frame;       ///< pose of this frame in its body
+  int parent = -1;              ///< frame it is offset from (index into Model::frames); -1 for a body
 };
 
 /// One of the six axes of a spatial transform: displacement = function(q[coordinate]) along/about axis.
@@ -82,6 +83,7 @@ struct Marker {
   int body = 0;
   Vec3 location_m = Vec3::Zero();         ///< in the body frame
   bool fixed = false;
+  int frame = -1;                         ///< frame it was read on (Model::frames); -1: the body's own
 };
 
 enum class WrapShape { Cylinder, Sphere, Ellipsoid, Torus };
@@ -98,6 +100,7 @@ struct WrapObject {
   int quadrant_axis = -1;
   int quadrant_sign = 1;
   bool active = true;
+  int frame = -1;                         ///< frame it was read on (Model::frames); -1: the body's own
 };
 
 enum class PathPointKind { Fixed, Conditional, Moving };
@@ -115,6 +118,7 @@ struct PathPoint {
   // a component whose coordinate is -1 is the constant function value.
   std::array<Function, 3> location_functions;
   std::array<int, 3> location_coordinates{-1, -1, -1};
+  int frame = -1;                         ///< frame it was read on (Model::frames); -1: the body's own
 };
 
 enum class WrapMethod { Hybrid, Midpoint, Axial };
